@@ -17,16 +17,26 @@ const schema = z.object({
   WA_ENGINE: z.enum(["baileys", "simulator"]).default("baileys"),
   /** Baileys: WebSocket URL; point at the protocol simulator for demos/tests. */
   WA_WEBSOCKET_URL: z.string().optional(),
+  /** Baileys against the protocol simulator: its root public key (base64). Refused in production. */
+  WA_TRUSTED_ROOT_KEY: z.string().optional(),
   MAX_SESSIONS: z.coerce.number().int().positive().default(50),
   SESSION_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   BREAKER_OPEN_MS: z.coerce.number().int().positive().default(300_000),
+  /** A connection must stay open this long to count as a breaker success (reconnect-storm guard). */
+  BREAKER_STABLE_MS: z.coerce.number().int().positive().default(30_000),
+  RECONNECT_BASE_MS: z.coerce.number().int().positive().default(2_000),
+  RECONNECT_MAX_MS: z.coerce.number().int().positive().default(60_000),
   STATUS_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(5_000),
   SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   STUCK_PROCESSING_MS: z.coerce.number().int().positive().default(300_000),
   MESSAGE_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   ENABLE_SIMULATOR_API: bool.default(false),
+  /** WA_ENGINE=simulator: a SimulatorServer's URL (multi-process); absent = in-process simulator. */
+  WA_SIMULATOR_URL: z.string().optional(),
+  /** In-process simulator seed (deterministic ids, QR refs, pairing codes). */
+  WA_SIMULATOR_SEED: z.coerce.number().int().default(1),
 });
 
 export type WorkerConfig = z.infer<typeof schema> & { workerId: string };

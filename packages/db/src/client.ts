@@ -12,12 +12,15 @@ export interface CreatePrismaOptions {
 
 export function createPrisma(options: CreatePrismaOptions = {}): PrismaClient {
   const connectionString = options.url ?? process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/zapflow)");
+  if (!connectionString) {
+    throw new Error("DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/zapflow)");
+  }
   const adapter = new PrismaPg({
     connectionString,
     max: options.max ?? Number(process.env.DB_POOL_MAX ?? 10),
     idleTimeoutMillis: options.idleTimeoutMillis ?? Number(process.env.DB_POOL_IDLE_MS ?? 30_000),
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 10_000),
+    connectionTimeoutMillis:
+      options.connectionTimeoutMillis ?? Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 10_000),
   });
   return new PrismaClient({ adapter });
 }

@@ -68,6 +68,9 @@ export const campaignJob = z.discriminatedUnion("action", [
   z.object({ action: z.literal("expand"), campaignId: id, companyId: id }),
   /** Start a scheduled campaign (delayed job at scheduledAt). */
   z.object({ action: z.literal("start"), campaignId: id, companyId: id }),
+  /** The pacing loop of a running campaign: one long-lived job that sends batch after batch,
+   *  holding itself back between them, until the campaign is paused, cancelled or done. */
+  z.object({ action: z.literal("dispatch"), campaignId: id, companyId: id }),
   /** Check whether every recipient reached a final state. */
   z.object({ action: z.literal("check-completion"), campaignId: id, companyId: id }),
 ]);
@@ -89,6 +92,9 @@ export type MaintenanceJob = z.infer<typeof maintenanceJob>;
 export const jobId = {
   sessionLifecycle: (j: SessionLifecycleJob) => `session-${j.action}-${j.sessionId}`,
   messageSend: (messageId: string) => `msg-send-${messageId}`,
+  /** A re-queue of the same message row (DLQ retry n, stuck recovery): BullMQ silently ignores an add
+   *  whose id still exists (e.g. a failed job kept 7 days), so each re-queue gets its own id. */
+  messageSendRetry: (messageId: string, retry: number) => `msg-send-${messageId}-r${retry}`,
   messageReceive: (sessionId: string, waMessageId: string) =>
     `msg-recv-${sessionId}-${waMessageId.replace(/:/g, "_")}`,
   mediaDownload: (messageId: string) => `media-${messageId}`,
@@ -96,3 +102,23 @@ export const jobId = {
   contactImport: (importId: string) => `import-${importId}`,
   campaign: (j: CampaignJob) => `campaign-${j.action}-${j.campaignId}`,
 };
+
+/** A job payload that does not match its schema: `issues` carry the field paths. */
+export class JobPayloadError extends Error {
+  readonly code = "INVALID_JOB_PAYLOAD";
+  constructor(
+    readonly queue: string,
+    readonly issues: z.core.$ZodIssue[],
+  ) {
+    super(
+      `Invalid ${queue} job: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
+    this.name = "JobPayloadError";
+  }
+}
+
+export function parseJobPayload<S extends z.ZodType>(schema: S, data: unknown, queue: string): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new JobPayloadError(queue, result.error.issues);
+  return result.data;
+}

@@ -78,7 +78,11 @@ export interface TestDatabase {
 /** A fresh, migrated, empty database for one test file. Call `drop()` in afterAll. */
 export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   const template = await ensureTemplateDatabase();
-  const name = `zft_${label.replace(/[^a-z0-9]/gi, "").slice(0, 20).toLowerCase()}_${randomUUID().slice(0, 8)}`;
+  const slug = label
+    .replace(/[^a-z0-9]/gi, "")
+    .slice(0, 20)
+    .toLowerCase();
+  const name = `zft_${slug}_${randomUUID().slice(0, 8)}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const url = urlFor(name);
   const prisma = createPrisma({ url, max: 5 });

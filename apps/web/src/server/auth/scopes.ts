@@ -1,0 +1,18 @@
+// API key scopes: a key may call a procedure only if the procedure names a scope the key holds.
+export const API_SCOPES = [
+  "sessions:read",
+  "sessions:write",
+  "messages:read",
+  "messages:write",
+  "contacts:read",
+  "contacts:write",
+  "campaigns:read",
+  "campaigns:write",
+  "events:read",
+] as const;
+
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export function isApiScope(value: string): value is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,4 @@
+// Placeholder until the campaigns helper writes this router.
+import { createTRPCRouter } from "../trpc";
+
+export const contactsRouter = createTRPCRouter({});

@@ -1,0 +1,135 @@
+// Webhook endpoints: the signing secret is encrypted at rest (AES-256-GCM) and shown once.
+import { randomBytes } from "node:crypto";
+import type { PrismaClient } from "@zapflow/db";
+import { encryptSecret } from "@zapflow/db/crypto";
+import { NotFoundError } from "@zapflow/queue/services/errors";
+import { audit } from "../audit";
+
+/** Event types offered in the UI filter (an empty filter means every event). */
+export const WEBHOOK_EVENT_TYPES = [
+  "message.received",
+  "message.sent",
+  "message.delivered",
+  "message.read",
+  "message.failed",
+  "message.dead_lettered",
+  "session.connected",
+  "session.disconnected",
+  "session.logged_out",
+  "session.restricted",
+  "campaign.started",
+  "campaign.paused",
+  "campaign.completed",
+  "contact.opted_out",
+] as const;
+
+export const endpointSelect = {
+  id: true,
+  url: true,
+  description: true,
+  events: true,
+  enabled: true,
+  consecutiveFailures: true,
+  disabledAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+/** Prisma's Bytes type wants a Uint8Array over a plain ArrayBuffer. */
+function encrypted(secret: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(encryptSecret(secret));
+}
+
+function newSecret(): string {
+  return `whsec_${randomBytes(24).toString("base64url")}`;
+}
+
+async function owned(prisma: PrismaClient, companyId: string, id: string) {
+  const row = await prisma.webhookEndpoint.findFirst({ where: { id, companyId }, select: { id: true, url: true } });
+  if (!row) throw new NotFoundError("Webhook endpoint", id);
+  return row;
+}
+
+export function listEndpoints(prisma: PrismaClient, companyId: string) {
+  return prisma.webhookEndpoint.findMany({ where: { companyId }, orderBy: { createdAt: "asc" }, select: endpointSelect });
+}
+
+export interface EndpointInput {
+  url: string;
+  description?: string | null;
+  events: string[];
+  enabled?: boolean;
+}
+
+export async function createEndpoint(prisma: PrismaClient, companyId: string, input: EndpointInput) {
+  const secret = newSecret();
+  const row = await prisma.webhookEndpoint.create({
+    data: {
+      companyId,
+      url: input.url,
+      description: input.description ?? null,
+      events: [...new Set(input.events)],
+      enabled: input.enabled ?? true,
+      secretEncrypted: encrypted(secret),
+    },
+    select: endpointSelect,
+  });
+  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.created", message: `Webhook endpoint ${input.url} created`, data: { endpointId: row.id } });
+  return { ...row, secret };
+}
+
+export async function updateEndpoint(prisma: PrismaClient, companyId: string, id: string, input: Partial<EndpointInput>) {
+  await owned(prisma, companyId, id);
+  return prisma.webhookEndpoint.update({
+    where: { id },
+    data: {
+      url: input.url,
+      description: input.description,
+      events: input.events ? [...new Set(input.events)] : undefined,
+      enabled: input.enabled,
+      // Re-enabling clears the automatic disable after repeated failures.
+      ...(input.enabled ? { disabledAt: null, consecutiveFailures: 0 } : {}),
+    },
+    select: endpointSelect,
+  });
+}
+
+export async function rotateSecret(prisma: PrismaClient, companyId: string, id: string) {
+  await owned(prisma, companyId, id);
+  const secret = newSecret();
+  await prisma.webhookEndpoint.update({ where: { id }, data: { secretEncrypted: encrypted(secret) } });
+  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.secret_rotated", message: "Webhook signing secret rotated", data: { endpointId: id } });
+  return { id, secret };
+}
+
+export async function deleteEndpoint(prisma: PrismaClient, companyId: string, id: string) {
+  const row = await owned(prisma, companyId, id);
+  await prisma.webhookEndpoint.delete({ where: { id } });
+  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.deleted", message: `Webhook endpoint ${row.url} deleted`, data: { endpointId: id } });
+}
+
+export async function listDeliveries(
+  prisma: PrismaClient,
+  companyId: string,
+  input: { endpointId?: string; cursor?: string; limit: number },
+) {
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { companyId, endpointId: input.endpointId, ...(input.cursor ? { id: { lt: input.cursor } } : {}) },
+    orderBy: { id: "desc" },
+    take: input.limit + 1,
+    select: {
+      id: true,
+      endpointId: true,
+      eventType: true,
+      status: true,
+      attempts: true,
+      nextAttemptAt: true,
+      lastStatusCode: true,
+      lastError: true,
+      createdAt: true,
+      deliveredAt: true,
+    },
+  });
+  const page = rows.slice(0, input.limit);
+  return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+}

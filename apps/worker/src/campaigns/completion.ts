@@ -1,0 +1,47 @@
+// Completion: no recipient left to dispatch and no campaign message queued or in flight.
+import { CampaignStatus, EventCategory, MessageStatus, type PrismaClient, RecipientStatus } from "@zapflow/db";
+import { campaignProgress, summaryCounters } from "@zapflow/queue/services/campaigns";
+
+export async function completeCampaignIfDone(prisma: PrismaClient, campaignId: string): Promise<boolean> {
+  const [pending, inFlight] = await Promise.all([
+    prisma.campaignRecipient.findFirst({ where: { campaignId, status: RecipientStatus.PENDING }, select: { id: true } }),
+    prisma.message.findFirst({
+      where: { campaignId, status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] } },
+      select: { id: true },
+    }),
+  ]);
+  if (pending || inFlight) return false;
+  await syncRecipientStatuses(prisma, campaignId);
+  const counters = summaryCounters(await campaignProgress(prisma, campaignId));
+  const done = await prisma.campaign.updateMany({
+    where: { id: campaignId, status: CampaignStatus.RUNNING },
+    data: { ...counters, status: CampaignStatus.COMPLETED, completedAt: new Date() },
+  });
+  if (done.count > 0) {
+    const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    await prisma.event.create({
+      data: {
+        companyId: campaign.companyId,
+        category: EventCategory.CAMPAIGN,
+        type: "campaign.completed",
+        message: `Campaign completed: ${counters.sentCount} sent, ${counters.failedCount} failed`,
+        data: { campaignId, ...counters },
+      },
+    });
+  }
+  return true;
+}
+
+/** Copies each message's final state onto its recipient row (for per-recipient reports). */
+export async function syncRecipientStatuses(prisma: PrismaClient, campaignId: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "CampaignRecipient" r SET
+      "status" = (CASE m."status"
+        WHEN 'SENT' THEN 'SENT' WHEN 'DELIVERED' THEN 'DELIVERED' WHEN 'READ' THEN 'READ'
+        WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END)::"RecipientStatus",
+      "error" = m."lastError",
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+    FROM "Message" m
+    WHERE r."campaignId" = ${campaignId} AND r."messageId" = m."id"
+      AND m."status" NOT IN ('QUEUED', 'PROCESSING')`;
+}

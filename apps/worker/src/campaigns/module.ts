@@ -1,0 +1,148 @@
+// Campaigns worker module: consumes the campaign queue (start, expand, dispatch loop, completion),
+// runs the periodic sweep, and auto-pauses campaigns whose sending number gets restricted.
+import {
+  type CampaignJob,
+  closeQueueWorker,
+  createQueueWorker,
+  holdBack,
+  QueueName,
+  QueueRegistry,
+  type QueueWorkerOptions,
+} from "@zapflow/queue";
+import { ensureCampaignJob, pauseCampaign, startCampaign } from "@zapflow/queue/services/campaigns";
+import { ConflictError } from "@zapflow/queue/services/errors";
+import { CampaignStatus } from "@zapflow/db";
+import type { Logger } from "pino";
+import type { WorkerContext } from "../context";
+import type { WorkerModule } from "../module";
+import type { SessionBusEvents } from "../session-bus";
+import { completeCampaignIfDone } from "./completion";
+import { type CampaignDeps, dispatchStep } from "./dispatcher";
+import { expandCampaign } from "./expansion";
+import { sweepCampaigns } from "./sweeper";
+
+export interface CampaignsModuleDeps {
+  /** Worker-kind Redis connection (shared; the module never closes it). */
+  connection: QueueWorkerOptions["connection"];
+  prefix?: string;
+  concurrency?: number;
+  /** Safety-net sweep period (scheduled starts, lost jobs). */
+  sweepMs?: number;
+  pollMs?: number;
+}
+
+/** Job data the dispatch loop keeps between its runs (beyond the validated payload). */
+interface DispatchMemory {
+  readyAt?: number | null;
+}
+
+type CampaignWorker = ReturnType<typeof createQueueWorker<typeof QueueName.campaign>>;
+
+async function restrictedHandler(deps: CampaignDeps, logger: Logger, event: SessionBusEvents["restricted"][0]) {
+  const campaigns = await deps.prisma.campaign.findMany({
+    where: {
+      companyId: event.companyId,
+      status: { in: [CampaignStatus.RUNNING, CampaignStatus.SCHEDULED] },
+      senders: { some: { sessionId: event.sessionId } },
+    },
+    select: { id: true },
+  });
+  for (const { id } of campaigns) {
+    try {
+      await pauseCampaign(deps, event.companyId, id, `Sending number restricted: ${event.reason}`);
+      logger.warn({ campaignId: id, sessionId: event.sessionId }, "campaign auto-paused: number restricted");
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+}
+
+export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
+  let worker: CampaignWorker | undefined;
+  let queues: QueueRegistry | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let onRestricted: ((event: SessionBusEvents["restricted"][0]) => void) | undefined;
+  let stopBus: (() => void) | undefined;
+
+  return {
+    name: "campaigns",
+    async start(ctx: WorkerContext) {
+      const logger = ctx.logger.child({ module: "campaigns" });
+      queues = new QueueRegistry({ connection: deps.connection, prefix: deps.prefix });
+      const campaignDeps: CampaignDeps = { prisma: ctx.prisma, queues, pollMs: deps.pollMs };
+
+      const process = async (data: CampaignJob, job: Parameters<Parameters<typeof createQueueWorker>[1]>[1], token?: string) => {
+        const { campaignId, companyId } = data;
+        switch (data.action) {
+          case "start": {
+            const campaign = await ctx.prisma.campaign.findFirst({ where: { id: campaignId, companyId } });
+            // A rescheduled campaign's old job may fire early: only start what is due.
+            if (campaign?.status !== CampaignStatus.SCHEDULED || (campaign.scheduledAt?.getTime() ?? 0) > Date.now() + 1_000) {
+              return "not due";
+            }
+            await startCampaign(campaignDeps, companyId, campaignId).catch((err) => {
+              if (!(err instanceof ConflictError)) throw err;
+            });
+            return "started";
+          }
+          case "expand": {
+            const result = await expandCampaign(ctx.prisma, campaignId, companyId);
+            if (result === "expanded") await ensureCampaignJob(campaignDeps.queues, { action: "dispatch", campaignId, companyId });
+            if (result === "no-senders") {
+              await pauseCampaign(campaignDeps, companyId, campaignId, "No sending number selected").catch(() => undefined);
+            }
+            return result;
+          }
+          case "dispatch": {
+            const memory = job.data as DispatchMemory;
+            const step = await dispatchStep(campaignDeps, data, { readyAt: memory.readyAt });
+            if (step.kind !== "wait") return step.kind;
+            if ((memory.readyAt ?? null) !== step.readyAt) await job.updateData({ ...data, readyAt: step.readyAt });
+            return holdBack(job, token, step.ms);
+          }
+          case "check-completion":
+            return (await completeCampaignIfDone(ctx.prisma, campaignId)) ? "completed" : "not done";
+        }
+      };
+
+      worker = createQueueWorker(QueueName.campaign, process, {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        concurrency: deps.concurrency ?? 5,
+      });
+      worker.on("failed", (job, err) => logger.error({ err, campaignId: job?.data.campaignId }, "campaign job failed"));
+
+      const handler = (event: SessionBusEvents["restricted"][0]) => {
+        restrictedHandler(campaignDeps, logger, event).catch((err) =>
+          logger.error({ err, sessionId: event.sessionId }, "auto-pause on restriction failed"),
+        );
+      };
+      onRestricted = handler;
+      ctx.bus.on("restricted", handler);
+      stopBus = () => ctx.bus.off("restricted", handler);
+
+      let sweeping = false;
+      sweepTimer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        sweepCampaigns(campaignDeps)
+          .catch((err) => logger.error({ err }, "campaign sweep failed"))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, deps.sweepMs ?? 5_000);
+    },
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      sweepTimer = undefined;
+      stopBus?.();
+      stopBus = undefined;
+      onRestricted = undefined;
+      const current = worker;
+      worker = undefined;
+      if (current) await closeQueueWorker(current);
+      await queues?.close();
+      queues = undefined;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Ban signals pause a number's outbound traffic: WhatsApp's restricted / rate-limited answers, and
+// a failure rate over a threshold in a sliding window. The pause lives on the session row and as a
+// BullMQ pause of its send queue (in Redis, so every worker honours it) until an operator resumes.
+import { EventCategory, EventSeverity, type PrismaClient } from "@zapflow/db";
+import type { QueueRegistry } from "@zapflow/queue";
+import { LRUCache } from "lru-cache";
+import type { Logger } from "pino";
+import type { SessionBus } from "../session-bus";
+import type { EventOutbox } from "./outbox";
+
+export interface FailureRateOptions {
+  /** Failure share (0–1) that pauses the number once `minSamples` outcomes are in the window. */
+  threshold: number;
+  minSamples: number;
+  windowMs: number;
+}
+
+export const defaultFailureRate: FailureRateOptions = { threshold: 0.5, minSamples: 10, windowMs: 5 * 60_000 };
+
+export class BanSignals {
+  /** Recent outcomes per session: timestamps of successes and failures (bounded). */
+  private readonly outcomes = new LRUCache<string, { at: number; failed: boolean }[]>({ max: 10_000 });
+
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      queues: QueueRegistry;
+      outbox: EventOutbox;
+      bus: SessionBus;
+      logger: Logger;
+      failureRate?: FailureRateOptions;
+    },
+  ) {}
+
+  private get rate(): FailureRateOptions {
+    return this.deps.failureRate ?? defaultFailureRate;
+  }
+
+  /** Records a send outcome; returns a reason when the failure rate crossed the threshold. */
+  record(sessionId: string, failed: boolean, now = Date.now()): string | undefined {
+    const { windowMs, minSamples, threshold } = this.rate;
+    const list = (this.outcomes.get(sessionId) ?? []).filter((o) => now - o.at < windowMs);
+    list.push({ at: now, failed });
+    if (list.length > 1_000) list.splice(0, list.length - 1_000);
+    this.outcomes.set(sessionId, list);
+    const failures = list.filter((o) => o.failed).length;
+    if (list.length < minSamples || failures / list.length <= threshold) return undefined;
+    return `failure rate ${Math.round((failures / list.length) * 100)}% over the last ${list.length} sends`;
+  }
+
+  /** Re-pauses the send queue of a number whose row says paused (Redis may have lost the flag). */
+  async reapply(sessionId: string): Promise<void> {
+    await this.deps.queues.send(sessionId).pause();
+  }
+
+  /** Pauses the number (idempotent: the first signal wins, later ones only log). */
+  async pause(sessionId: string, companyId: string, reason: string): Promise<void> {
+    const { prisma, queues, outbox, bus, logger } = this.deps;
+    this.outcomes.delete(sessionId);
+    await queues.send(sessionId).pause();
+    const [paused] = (await outbox.commit(
+      [
+        prisma.whatsappSession.updateMany({
+          where: { id: sessionId, companyId, outboundPausedAt: null },
+          data: { outboundPausedAt: new Date(), outboundPausedReason: reason },
+        }),
+      ],
+      [
+        {
+          companyId,
+          sessionId,
+          category: EventCategory.SESSION,
+          severity: EventSeverity.CRITICAL,
+          type: "session.outbound_paused",
+          message: `Outbound messages paused: ${reason}`,
+          data: { reason },
+        },
+      ],
+    )) as [{ count: number }];
+    logger.warn({ sessionId, companyId, reason, firstSignal: paused.count > 0 }, "outbound traffic paused");
+    bus.emit("restricted", { sessionId, companyId, reason });
+  }
+}

@@ -1,0 +1,151 @@
+// One outbound message, on its session's send queue (concurrency 1, owner worker only).
+// Re-read → skip/expire → rate limits (held back without spending an attempt) → human pacing →
+// PROCESSING → engine send with the reserved id → SENT; errors → FAILED / retry / DEAD_LETTERED.
+import { type Message, MessageStatus, type PrismaClient } from "@zapflow/db";
+import { holdBack, type MessageSendJob, type PolicyCache, RateLimitKind, type RateLimiter } from "@zapflow/queue";
+import { SendError } from "@zapflow/whatsapp";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Logger } from "pino";
+import type { CompanyPolicy } from "../limits/policy-loader";
+import type { MediaStorage } from "../storage/storage";
+import type { BanSignals } from "./ban-signals";
+import { outboundContent, typingDurationMs } from "./content";
+import type { MessageMetrics } from "./metrics";
+import { FINAL_OUTBOUND, type SendOutcomes, withAttemptError } from "./send-outcomes";
+import type { SessionSender } from "./session-sender";
+
+export interface SendProcessorDeps {
+  prisma: PrismaClient;
+  outcomes: SendOutcomes;
+  policies: PolicyCache<CompanyPolicy>;
+  limiter: RateLimiter;
+  storage: MediaStorage;
+  banSignals: BanSignals;
+  metrics: MessageMetrics;
+  logger: Logger;
+  sendTimeoutMs: number;
+  expiryMs: number;
+}
+
+export type SendOutcome = "sent" | "skipped" | "expired";
+
+const DAY_MS = 86_400_000;
+
+function readableError(err: unknown): { message: string; code?: string } {
+  if (err instanceof SendError) return { message: err.message, code: err.kind };
+  if (err instanceof Error) return { message: err.message };
+  return { message: String(err) };
+}
+
+export async function processSend(
+  deps: SendProcessorDeps,
+  sender: SessionSender,
+  data: MessageSendJob,
+  job: Job,
+  token: string | undefined,
+): Promise<SendOutcome> {
+  const { prisma, outcomes, metrics } = deps;
+  const row = await prisma.message.findFirst({ where: { id: data.messageId, sessionId: sender.sessionId } });
+  if (!row || FINAL_OUTBOUND.includes(row.status)) return "skipped";
+  if (Date.now() - row.queuedAt.getTime() > deps.expiryMs) {
+    await outcomes.markExpired(row);
+    metrics.outcome("outbound", MessageStatus.EXPIRED);
+    return "expired";
+  }
+
+  await applyLimits(deps, sender, row, job, token);
+  await sender.pace();
+
+  const claimed = await prisma.message.updateMany({
+    where: { id: row.id, status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] } },
+    data: { status: MessageStatus.PROCESSING, attempts: { increment: 1 }, processingAt: new Date() },
+  });
+  if (claimed.count === 0) return "skipped"; // cancelled meanwhile
+  const attempt = row.attempts + 1;
+
+  const started = performance.now();
+  try {
+    const content = await outboundContent(row, deps.storage);
+    const result = await sender.engine.send({
+      to: row.chatJid,
+      messageId: row.waMessageId,
+      content,
+      typingMs: sender.policy?.policy.typingPresence ? typingDurationMs(content) : 0,
+      timeoutMs: deps.sendTimeoutMs,
+    });
+    metrics.sendLatency.observe((performance.now() - started) / 1000);
+    sender.afterSend();
+    await outcomes.markSent(row, result.timestamp);
+    metrics.outcome("outbound", MessageStatus.SENT);
+    deps.banSignals.record(sender.sessionId, false);
+    return "sent";
+  } catch (err) {
+    sender.afterSend();
+    await handleFailure(deps, sender, row, attempt, job, err);
+    throw err; // unreachable: handleFailure always throws
+  }
+}
+
+async function applyLimits(
+  deps: SendProcessorDeps,
+  sender: SessionSender,
+  row: Message,
+  job: Job,
+  token: string | undefined,
+): Promise<void> {
+  const company = await deps.policies.get(row.companyId);
+  sender.policy = company;
+  const result = await deps.limiter.tryAcquire({
+    companyId: row.companyId,
+    sessionId: sender.sessionId,
+    contactKey: row.chatJid,
+    numberAgeDays: sender.pairedAt ? (Date.now() - sender.pairedAt.getTime()) / DAY_MS : 0,
+    policy: company.policy,
+    timeZone: company.timeZone,
+  });
+  if (result.allowed) return;
+  deps.metrics.holdBacks.inc({ limit: result.limit });
+  deps.logger.debug({ messageId: row.id, sessionId: sender.sessionId, ...result }, "send held back by a limit");
+  // A contact's interval only concerns that chat: delay this job, let other chats go on.
+  if (result.limit === RateLimitKind.contactInterval) await holdBack(job, token, result.retryAfterMs);
+  // Number/company windows and quiet hours hold the whole number: pause its queue (order kept,
+  // the job returns to the head of its priority; no attempt spent).
+  await sender.worker().rateLimit(result.retryAfterMs);
+  throw Worker.RateLimitError();
+}
+
+async function handleFailure(
+  deps: SendProcessorDeps,
+  sender: SessionSender,
+  row: Message,
+  attempt: number,
+  job: Job,
+  err: unknown,
+): Promise<never> {
+  const { outcomes, metrics, logger } = deps;
+  const { message, code } = readableError(err);
+  const errors = withAttemptError(row, { attempt, at: new Date().toISOString(), error: message, code });
+  const log = { messageId: row.id, sessionId: sender.sessionId, companyId: row.companyId, attempt, code };
+  const banSignal = err instanceof SendError && (err.kind === "restricted" || err.kind === "rate_limited");
+  const rateReason = deps.banSignals.record(sender.sessionId, err instanceof SendError && err.kind !== "not_connected");
+  if (banSignal || rateReason) {
+    await deps.banSignals.pause(sender.sessionId, row.companyId, banSignal ? `WhatsApp: ${message}` : (rateReason as string));
+  }
+
+  if (err instanceof SendError && err.permanent) {
+    await outcomes.markFailed(row, errors, message);
+    metrics.outcome("outbound", MessageStatus.FAILED);
+    logger.warn({ ...log, err: message }, "send failed permanently");
+    throw new UnrecoverableError(message);
+  }
+  const maxAttempts = job.opts.attempts ?? 1;
+  if (job.attemptsMade + 1 >= maxAttempts) {
+    await outcomes.markDeadLettered(row, errors, message);
+    metrics.outcome("outbound", MessageStatus.DEAD_LETTERED);
+    logger.warn({ ...log, err: message }, "send dead-lettered");
+    throw new UnrecoverableError(message);
+  }
+  await outcomes.markRetrying(row, errors, message);
+  logger.info({ ...log, err: message }, "send failed, will retry");
+  throw err instanceof Error ? err : new Error(message);
+}

@@ -1,0 +1,4 @@
+export * from "./cache";
+export * from "./limiter";
+export * from "./policy";
+export * from "./time";
