@@ -47,8 +47,9 @@ fi
 
 log "preparing the database $(url_field "$DATABASE_URL" database)"
 pnpm --silent --filter @zapflow/db db:create
-pnpm --silent --filter @zapflow/db generate >/dev/null
-pnpm --silent --filter @zapflow/db migrate:deploy
+quietly pnpm --silent --filter @zapflow/db generate || die "prisma generate failed"
+quietly pnpm --silent --filter @zapflow/db migrate:deploy || die "migrations failed"
+log "migrations applied"
 seed_output=$(pnpm --silent --filter @zapflow/db seed) || die "seed failed"
 
 if [[ "${SKIP_WEB_BUILD:-0}" == 1 && -d apps/web/.next ]]; then
@@ -87,7 +88,7 @@ pids+=($!)
 
 web_up() {
   node -e 'fetch(process.argv[1], { redirect: "manual" }).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))' \
-    "$NEXTAUTH_URL"
+    "http://127.0.0.1:$PORT"
 }
 if wait_until 90 web_up; then
   cat <<EOF
@@ -102,7 +103,7 @@ $(sed 's/^/  /' <<<"$seed_output")
   Ctrl-C stops both.
 EOF
 else
-  log "the web app did not answer at $NEXTAUTH_URL within 90 s (still starting?); see its output above"
+  log "the web app did not answer on port $PORT within 90 s (still starting?); see its output above"
 fi
 
 # Whichever process exits first ends the run, and the trap stops the other.

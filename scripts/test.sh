@@ -4,8 +4,8 @@
 # Runs every step even after a failure (set FAIL_FAST=1 to stop at the first) and ends with a summary.
 # TEST_FILTER=<turbo filter> (e.g. @zapflow/db) limits the package tests to some packages.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-LOG_TAG=test
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+LOG_TAG="test"
 source scripts/lib/common.sh
 
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1

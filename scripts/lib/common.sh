@@ -1,8 +1,11 @@
 # Shared helpers for scripts/test.sh, scripts/start.sh and .ci/run (sourced, not executed).
 # Service checks use pg_isready / redis-cli when installed and fall back to bash's /dev/tcp.
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 DEFAULT_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/zapflow"
+# shellcheck disable=SC2034
 DEFAULT_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:5432/postgres"
+# shellcheck disable=SC2034
 DEFAULT_REDIS_URL="redis://127.0.0.1:6379"
 
 log() { printf '\033[1m[%s]\033[0m %s\n' "${LOG_TAG:-zapflow}" "$*"; }
@@ -96,6 +99,12 @@ ensure_services() {
     wait_until 30 redis_ready "$redis_url" || die "Redis did not answer within 30 s"
   fi
   log "PostgreSQL and Redis are up"
+}
+
+# quietly COMMAND... — runs COMMAND, showing its output only if it fails.
+quietly() {
+  local out
+  out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
 }
 
 # has_package_script PACKAGE_JSON NAME — true if that package.json defines the script.

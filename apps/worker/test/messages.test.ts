@@ -122,7 +122,8 @@ describe("send", () => {
     const dead = await h.db.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
     expect(dead.attempts).toBe(5);
     expect(dead.attemptErrors as unknown[]).toHaveLength(5);
-    const listed = await listDeadLetters(deps(), h.companyId, { error: "simulated" });
+    const fragment = (dead.lastError ?? "").slice(0, 8).toUpperCase();
+    const listed = await listDeadLetters(deps(), h.companyId, { error: fragment, sessionId: sessionA });
     expect(listed.items.map((m) => m.id)).toContain(message.id);
     expect(await retryDeadLetters(deps(), h.companyId, [message.id])).toEqual([message.id]);
     await waitFor(async () => [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(await statusOf(message.id)));

@@ -115,7 +115,8 @@ export async function seed(prisma: PrismaClient, options: SeedOptions = {}): Pro
       await prisma.membership.upsert({
         where: { userId_companyId: { userId: user.id, companyId: company.id } },
         create: { userId: user.id, companyId: company.id, role: m.role },
-        update: { role: m.role },
+        // A role changed in the dashboard since seeding stays as it is.
+        update: {},
       });
       const role = `${m.role.toLowerCase()} of ${c.name}`;
       result.users.push({ email: m.email, role, created: user.created, passwordWorks: user.passwordWorks });

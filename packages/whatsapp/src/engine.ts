@@ -17,12 +17,7 @@ export interface AuthStore {
   clear(): Promise<void>;
 }
 
-export type ConnectionState =
-  | "connecting"
-  | "awaiting_qr"
-  | "awaiting_pairing_code"
-  | "open"
-  | "close";
+export type ConnectionState = "connecting" | "awaiting_qr" | "awaiting_pairing_code" | "open" | "close";
 
 /** Why a connection closed, already classified so the worker decides without engine details. */
 export type DisconnectKind =

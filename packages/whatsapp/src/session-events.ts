@@ -25,10 +25,6 @@ export class SessionEvents {
       }
     }
   }
-
-  removeAll(): void {
-    this.emitter.removeAllListeners();
-  }
 }
 
 const noop = () => {};

@@ -12,6 +12,7 @@ let behaviour: Behaviour = "close";
 let server: WebSocketServer;
 let url: string;
 const sockets = new Set<WebSocket>();
+let accepted = 0;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/chat`;
   server.on("connection", (ws) => {
+    accepted++;
     sockets.add(ws);
     ws.on("close", () => sockets.delete(ws));
     ws.once("message", () => {
@@ -53,8 +55,11 @@ async function connectAndWaitForClose(kind: Behaviour, connectTimeoutMs = 2_000)
 }
 
 describe("Baileys engine against a refusing server", () => {
-  it("reports close when the server hangs up after the client hello", async () => {
+  it("reports close when the server hangs up after the client hello, leaving no timers", async () => {
+    const before = timers();
     const { rec, session } = await connectAndWaitForClose("close");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(timers()).toBeLessThanOrEqual(before);
     expect(rec.states[0]).toBe("connecting");
     expect(rec.closes[0]).toMatchObject({ kind: "connection_closed", code: 428 });
     await session.close(); // already closed: idempotent, no second event
@@ -88,8 +93,23 @@ describe("Baileys engine against a refusing server", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(timers()).toBeLessThanOrEqual(before);
     await expect(
-      session.send({ to: "5511999999999@s.whatsapp.net", messageId: "X", content: { type: "text", text: "x" } }),
+      session.send({
+        to: "5511999999999@s.whatsapp.net",
+        messageId: "X",
+        content: { type: "text", text: "x" },
+      }),
     ).rejects.toMatchObject({ kind: "not_connected" });
+  });
+
+  it("close() during connect() wins: no socket is opened", async () => {
+    const engine = createBaileysEngine({ waWebSocketUrl: url });
+    const session = engine.createSession({ sessionId: "b-race", authStore: new InMemoryAuthStore() });
+    const before = accepted;
+    const connecting = session.connect();
+    await session.close();
+    await connecting;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(accepted).toBe(before);
   });
 
   it("refuses a replaced root key in production unless explicitly allowed", () => {

@@ -13,7 +13,16 @@ export interface Recorded {
 }
 
 export function record(session: EngineSession): Recorded {
-  const rec: Recorded = { states: [], closes: [], qrs: [], codes: [], identities: [], messages: [], receipts: [], lids: [] };
+  const rec: Recorded = {
+    states: [],
+    closes: [],
+    qrs: [],
+    codes: [],
+    identities: [],
+    messages: [],
+    receipts: [],
+    lids: [],
+  };
   session.on("connection", (state, info) => {
     rec.states.push(state);
     if (info) rec.closes.push(info);

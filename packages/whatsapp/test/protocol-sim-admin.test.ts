@@ -1,6 +1,11 @@
 import type { WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectionRecord, ProtocolSimulator, type RunningSimulator, type SentMessage } from "../src/protocol-sim";
+import {
+  type ConnectionRecord,
+  ProtocolSimulator,
+  type RunningSimulator,
+  type SentMessage,
+} from "../src/protocol-sim";
 import {
   closeCode,
   isClose,
@@ -67,17 +72,18 @@ describe("protocol simulator admin HTTP API", () => {
     expect((json.sent as SentMessage[]).map((m) => m.text)).toEqual(["answer"]);
   });
 
-  it("POST /devices/:id/disconnect ends the socket with the code; /connections shows no overlap", async () => {
+  it("POST /devices/:id/disconnect ends the socket with the code; /connections shows no overlapping logins", async () => {
     const closed = sock ? waitForConnection(sock, isClose) : Promise.reject(new Error("no socket"));
     expect((await call("POST", "/devices/15559990400:1/disconnect", { code: 428 })).status).toBe(200);
     expect(closeCode(await closed)).toBe(428);
     sock = await login(running, auth);
     const { json } = await call("GET", "/connections");
-    const logins = (json.connections as ConnectionRecord[]).filter((c) => c.deviceId === "15559990400:1");
-    expect(logins.map((c) => c.kind)).toEqual(["registration", "login", "login"]);
-    for (let i = 1; i < logins.length; i++) {
-      expect(Date.parse(logins[i - 1]?.closedAt ?? "")).toBeLessThanOrEqual(Date.parse(logins[i]?.openedAt ?? ""));
-    }
+    const records = (json.connections as ConnectionRecord[]).filter((c) => c.deviceId === "15559990400:1");
+    expect(records.map((c) => c.kind)).toEqual(["registration", "login", "login"]);
+    const [, first, second] = records;
+    expect(first?.endedBy).toBe("forced 428");
+    expect(Date.parse(first?.closedAt ?? "")).toBeLessThanOrEqual(Date.parse(second?.loggedInAt ?? ""));
+    expect(second?.closedAt).toBeUndefined();
   });
 
   it("rejects bad input with 4xx and field messages, never 500", async () => {
@@ -85,7 +91,9 @@ describe("protocol simulator admin HTTP API", () => {
       status: 400,
       json: { details: { code: [expect.stringContaining("one of")] } },
     });
-    expect((await call("POST", "/contacts/15550004001/send", { to: "nobody:1", text: "x" })).status).toBe(404);
+    expect((await call("POST", "/contacts/15550004001/send", { to: "nobody:1", text: "x" })).status).toBe(
+      404,
+    );
     expect((await call("POST", "/scan", { qr: "not a qr" })).status).toBe(409);
     expect((await call("POST", "/latency", { frameMs: -5 })).status).toBe(400);
     expect((await call("GET", "/nowhere")).status).toBe(404);

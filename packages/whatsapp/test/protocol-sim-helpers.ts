@@ -1,115 +1,27 @@
-import { Agent } from "node:https";
-import makeWASocket, {
-  type WAMessage,
-  type WAMessageUpdate,
-  type AuthenticationCreds,
-  type AuthenticationState,
-  type ConnectionState,
-  initAuthCreds,
-  type SignalDataSet,
-  type SignalDataTypeMap,
-  type UserFacingSocketConfig,
-  WA_CERT_DETAILS,
-  type WASocket,
-} from "@whiskeysockets/baileys";
-import pino from "pino";
-import { type ProtocolSimulator, type RunningSimulator, trustSimulatorRoot } from "../src/protocol-sim";
+import type { AuthenticationState, WAMessage, WAMessageUpdate, WASocket } from "@whiskeysockets/baileys";
+import type { ProtocolSimulator, RunningSimulator } from "../src/protocol-sim";
+import { pairByQr as pairWith } from "../src/protocol-sim/client";
 
-/** An in-memory Baileys auth state that persists every key type it is given (v7 adds lid-mapping etc.). */
-export function memoryAuthState(): AuthenticationState & { creds: AuthenticationCreds } {
-  const store = new Map<string, unknown>();
-  return {
-    creds: initAuthCreds(),
-    keys: {
-      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-        const out: { [id: string]: SignalDataTypeMap[T] } = {};
-        for (const id of ids) {
-          const value = store.get(`${type}:${id}`);
-          if (value !== undefined) out[id] = value as SignalDataTypeMap[T];
-        }
-        return out;
-      },
-      set: async (data: SignalDataSet) => {
-        for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            if (value === null || value === undefined) store.delete(`${type}:${id}`);
-            else store.set(`${type}:${id}`, value);
-          }
-        }
-      },
-    },
-  };
-}
+export {
+  closeCode,
+  isClose,
+  isOpen,
+  login,
+  memoryAuthState,
+  openSocket,
+  trustSimulator,
+  waitForConnection,
+} from "../src/protocol-sim/client";
 
-/** What the Baileys engine does in simulator mode: trust the simulator's root certificate key. */
-export function trustSimulator(): void {
-  trustSimulatorRoot(WA_CERT_DETAILS);
-}
-
-const silent = pino({ level: "silent" });
-
-export function openSocket(
-  running: RunningSimulator,
-  auth: AuthenticationState,
-  extra: Partial<UserFacingSocketConfig> = {},
-): WASocket {
-  const sock = makeWASocket({
-    waWebSocketUrl: running.wsUrl,
-    auth,
-    logger: silent,
-    printQRInTerminal: false,
-    syncFullHistory: false,
-    // the simulator sends no history-sync notification: without this Baileys buffers messages.* for 20 s
-    shouldSyncHistoryMessage: () => false,
-    markOnlineOnConnect: false,
-    fetchAgent: new Agent({ ca: running.mediaCertificate }),
-    ...extra,
-  });
-  sock.ev.on("creds.update", (update) => Object.assign(auth.creds, update));
-  return sock;
-}
-
-export function waitForConnection(
-  sock: WASocket,
-  predicate: (update: Partial<ConnectionState>) => boolean,
-  timeoutMs = 20_000,
-): Promise<Partial<ConnectionState>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("timed out waiting for connection.update")), timeoutMs);
-    sock.ev.on("connection.update", (update) => {
-      if (!predicate(update)) return;
-      clearTimeout(timer);
-      resolve(update);
-    });
-  });
-}
-
-export const closeCode = (update: Partial<ConnectionState>): number | undefined =>
-  (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-
-export const isClose = (update: Partial<ConnectionState>) => update.connection === "close";
-export const isOpen = (update: Partial<ConnectionState>) => update.connection === "open";
-
-/** QR pairing end to end: QR → simulated phone scan → pair-success → 515. Returns the device id. */
+/** QR pairing with the in-process simulator's phone. Returns the device id and the restart code (515). */
 export async function pairByQr(
   sim: ProtocolSimulator,
   running: RunningSimulator,
   auth: AuthenticationState,
   phone?: string,
 ): Promise<{ deviceId: string; restartCode: number | undefined }> {
-  const sock = openSocket(running, auth);
-  const { qr } = await waitForConnection(sock, (u) => Boolean(u.qr));
-  const closed = waitForConnection(sock, isClose);
-  const device = await sim.scan(qr ?? "", phone);
-  const restartCode = closeCode(await closed);
-  return { deviceId: device.id, restartCode };
-}
-
-/** A new socket with saved credentials, resolved once Baileys reports `open`. */
-export async function login(running: RunningSimulator, auth: AuthenticationState): Promise<WASocket> {
-  const sock = openSocket(running, auth);
-  await waitForConnection(sock, isOpen);
-  return sock;
+  const { scanned, restartCode } = await pairWith(running, auth, (qr) => sim.scan(qr, phone));
+  return { deviceId: scanned.id, restartCode };
 }
 
 export function waitForEvent<T>(
@@ -152,7 +64,10 @@ export function watchStatus(sock: WASocket, id: string) {
       statuses.includes(status)
         ? Promise.resolve()
         : new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`${id} never reached status ${status}`)), timeoutMs);
+            const timer = setTimeout(
+              () => reject(new Error(`${id} never reached status ${status}`)),
+              timeoutMs,
+            );
             waiters.push({
               status,
               resolve: () => {

@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { downloadMediaMessage, type WAMessage, type WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
-import { login, memoryAuthState, pairByQr, trustSimulator, waitForEvent, watchStatus } from "./protocol-sim-helpers";
+import {
+  login,
+  memoryAuthState,
+  pairByQr,
+  trustSimulator,
+  waitForEvent,
+  watchStatus,
+} from "./protocol-sim-helpers";
 
 // a real 1×1 PNG: Baileys reads it with its image library to build the thumbnail
 const PNG = Buffer.from(
@@ -23,7 +30,12 @@ describe("protocol simulator: images through real Baileys", () => {
     trustSimulator();
     // Baileys downloads media with global fetch, which takes no CA option: trust the loopback cert here only
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-    running = await sim.start({ port: 0, adminPort: null, seed: 11, latency: { deliveredMs: 300, readMs: 200 } });
+    running = await sim.start({
+      port: 0,
+      adminPort: null,
+      seed: 11,
+      latency: { deliveredMs: 300, readMs: 200 },
+    });
     ({ deviceId } = await pairByQr(sim, running, auth));
     sock = await login(running, auth);
   });
@@ -43,7 +55,12 @@ describe("protocol simulator: images through real Baileys", () => {
       { messageId: "IMAGE0001" },
     );
     const seen = await sim.waitForSent(deviceId, (m) => m.id === "IMAGE0001");
-    expect(seen.image).toEqual({ mimetype: "image/png", bytes: PNG.length, caption: "a pixel", sha256Verified: true });
+    expect(seen.image).toEqual({
+      mimetype: "image/png",
+      bytes: PNG.length,
+      caption: "a pixel",
+      sha256Verified: true,
+    });
     expect(seen.ack).toBe("ok");
     await status.reached(4);
     expect(status.statuses).toContain(3);
@@ -53,7 +70,11 @@ describe("protocol simulator: images through real Baileys", () => {
     const upsert = waitForEvent<{ messages: WAMessage[] }>(sock, "messages.upsert", (u) =>
       u.messages.some((m) => Boolean(m.message?.imageMessage)),
     );
-    const { id } = await sim.contactSend("15550002002", deviceId, { image: PNG, mimetype: "image/png", caption: "hi" });
+    const { id } = await sim.contactSend("15550002002", deviceId, {
+      image: PNG,
+      mimetype: "image/png",
+      caption: "hi",
+    });
     const message = (await upsert).messages.find((m) => m.key.id === id);
     expect(message?.message?.imageMessage?.caption).toBe("hi");
     const downloaded = (await downloadMediaMessage(message as WAMessage, "buffer", {})) as Buffer;

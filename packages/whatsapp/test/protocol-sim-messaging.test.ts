@@ -1,7 +1,14 @@
 import type { WAMessage, WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
-import { login, memoryAuthState, pairByQr, trustSimulator, waitForEvent, watchStatus } from "./protocol-sim-helpers";
+import {
+  login,
+  memoryAuthState,
+  pairByQr,
+  trustSimulator,
+  waitForEvent,
+  watchStatus,
+} from "./protocol-sim-helpers";
 
 const CONTACT = "15550001001";
 const CONTACT_JID = `${CONTACT}@s.whatsapp.net`;
@@ -15,7 +22,12 @@ describe("protocol simulator: real Baileys sends and receives", () => {
 
   beforeAll(async () => {
     trustSimulator();
-    running = await sim.start({ port: 0, adminPort: null, seed: 7, latency: { deliveredMs: 20, readMs: 20 } });
+    running = await sim.start({
+      port: 0,
+      adminPort: null,
+      seed: 7,
+      latency: { deliveredMs: 20, readMs: 20 },
+    });
     ({ deviceId } = await pairByQr(sim, running, auth, "15559990001"));
     sock = await login(running, auth);
   });
@@ -56,7 +68,10 @@ describe("protocol simulator: real Baileys sends and receives", () => {
 
   it("once the contact has answered, Baileys' next message is a plain msg", async () => {
     await sock.sendMessage(CONTACT_JID, { text: "again" }, { messageId: "TEXT0002" });
-    expect(await sim.waitForSent(deviceId, (m) => m.id === "TEXT0002")).toMatchObject({ encType: "msg", text: "again" });
+    expect(await sim.waitForSent(deviceId, (m) => m.id === "TEXT0002")).toMatchObject({
+      encType: "msg",
+      text: "again",
+    });
   });
 
   it("a new contact's first message to the device is a pkmsg built from the uploaded pre-keys", async () => {

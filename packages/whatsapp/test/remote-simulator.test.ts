@@ -11,7 +11,11 @@ let client: SimulatorAdminClient;
 let url: string;
 
 beforeAll(async () => {
-  server = new SimulatorServer({ seed: 3, qrRotateMs: 1_000, latency: { ackMs: 2, deliveredMs: 5, readMs: 5 } });
+  server = new SimulatorServer({
+    seed: 3,
+    qrRotateMs: 1_000,
+    latency: { ackMs: 2, deliveredMs: 5, readMs: 5 },
+  });
   url = await server.start();
   client = new SimulatorAdminClient(url);
 });
@@ -41,7 +45,10 @@ describe("remote simulator engine", () => {
   coreScenarios(engine, admin);
 
   it("admin API rejects bad input with 400 and refused actions with 409", async () => {
-    const bad = await fetch(`${url}/admin/disconnect`, { method: "POST", body: JSON.stringify({ sessionId: "" }) });
+    const bad = await fetch(`${url}/admin/disconnect`, {
+      method: "POST",
+      body: JSON.stringify({ sessionId: "" }),
+    });
     expect(bad.status).toBe(400);
     const refused = await fetch(`${url}/admin/scan`, {
       method: "POST",
@@ -55,7 +62,12 @@ describe("remote simulator engine", () => {
     const { session, sessionId, rec } = await pairedSession(engine(), admin(), "5511900000200");
     await client.injectInbound(sessionId, {
       from: "5511933332222",
-      media: { type: "document", data: new Uint8Array([9, 8, 7]), fileName: "a.pdf", mimeType: "application/pdf" },
+      media: {
+        type: "document",
+        data: new Uint8Array([9, 8, 7]),
+        fileName: "a.pdf",
+        mimeType: "application/pdf",
+      },
     });
     await waitFor(() => rec.messages.length > 0);
     const content = rec.messages[0]!.content;

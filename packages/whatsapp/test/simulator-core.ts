@@ -1,8 +1,8 @@
 // The same scenarios run against the in-process engine and the remote (WebSocket) engine: both
 // must look identical to the worker. `admin` abstracts how the test drives the simulator.
 import { expect, it } from "vitest";
-import type { WhatsappEngine } from "../src/engine";
 import { InMemoryAuthStore } from "../src/auth/memory-store";
+import type { WhatsappEngine } from "../src/engine";
 import type { ConnectionLogEntry, SentRecord } from "../src/simulator";
 import { record, waitFor } from "./helpers";
 
@@ -66,7 +66,11 @@ export function coreScenarios(getEngine: () => WhatsappEngine, admin: () => SimA
 
   it("sends: server_ack, delivered and read in order; a repeated id is dropped", async () => {
     const { session, rec, sessionId } = await pairedSession(getEngine(), admin(), "5511900000030");
-    const request = { to: "5511988887777@s.whatsapp.net", messageId: "MSG-1", content: { type: "text" as const, text: "hi" } };
+    const request = {
+      to: "5511988887777@s.whatsapp.net",
+      messageId: "MSG-1",
+      content: { type: "text" as const, text: "hi" },
+    };
     const first = await session.send(request);
     const again = await session.send(request);
     expect(again.messageId).toBe("MSG-1");
@@ -80,11 +84,18 @@ export function coreScenarios(getEngine: () => WhatsappEngine, admin: () => SimA
 
   it("injected failures map to SendError kinds; a stall times out without blocking later sends", async () => {
     const { session, sessionId } = await pairedSession(getEngine(), admin(), "5511900000040");
-    const text = (id: string) => ({ to: "5511977776666@s.whatsapp.net", messageId: id, content: { type: "text" as const, text: id } });
+    const text = (id: string) => ({
+      to: "5511977776666@s.whatsapp.net",
+      messageId: id,
+      content: { type: "text" as const, text: id },
+    });
     await admin().failNextSends(sessionId, 2, "rate_limited");
     await expect(session.send(text("F1"))).rejects.toMatchObject({ kind: "rate_limited", code: 429 });
     await expect(session.send(text("F2"))).rejects.toMatchObject({ kind: "rate_limited" });
-    await expect(session.send({ ...text("BAD"), to: "not-a-jid" })).rejects.toMatchObject({ kind: "invalid_recipient", permanent: true });
+    await expect(session.send({ ...text("BAD"), to: "not-a-jid" })).rejects.toMatchObject({
+      kind: "invalid_recipient",
+      permanent: true,
+    });
     await admin().stall(sessionId, 300);
     await expect(session.send({ ...text("S1"), timeoutMs: 100 })).rejects.toMatchObject({ kind: "timeout" });
     // The stalled message reaches the server later; a retry with the same id is not sent twice.
@@ -101,9 +112,18 @@ export function coreScenarios(getEngine: () => WhatsappEngine, admin: () => SimA
     await session.close();
     const again = engine.createSession({ sessionId, authStore: store });
     const rec = record(again);
+    // A listener may send the moment the session opens.
+    const sentOnOpen: Promise<unknown>[] = [];
+    again.on("connection", (state) => {
+      if (state !== "open") return;
+      const content = { type: "text" as const, text: "on open" };
+      sentOnOpen.push(again.send({ to: "5511900000051@s.whatsapp.net", messageId: "OPEN-1", content }));
+    });
     await again.connect();
     await waitFor(() => rec.states.at(-1) === "open");
     expect(rec.qrs).toEqual([]);
+    await Promise.all(sentOnOpen);
+    expect(sentOnOpen).toHaveLength(1);
     await admin().disconnect(sessionId, 401);
     await waitFor(() => rec.closes.length > 0);
     expect(rec.closes[0]).toMatchObject({ kind: "logged_out", code: 401 });
@@ -151,6 +171,8 @@ export function coreScenarios(getEngine: () => WhatsappEngine, admin: () => SimA
     await session.logout();
     expect(rec.closes.at(-1)).toMatchObject({ kind: "logged_out" });
     expect(await store.readCreds()).toBeUndefined();
-    await expect(session.send({ to: "1@s.whatsapp.net", messageId: "x", content: { type: "text", text: "x" } })).rejects.toMatchObject({ kind: "not_connected" });
+    await expect(
+      session.send({ to: "1@s.whatsapp.net", messageId: "x", content: { type: "text", text: "x" } }),
+    ).rejects.toMatchObject({ kind: "not_connected" });
   });
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InMemoryAuthStore } from "../src/auth/memory-store";
 import { createSimulatorEngine, WhatsappSimulator } from "../src/simulator";
-import { coreScenarios, pairedSession, type SimAdmin } from "./simulator-core";
 import { record, waitFor } from "./helpers";
+import { coreScenarios, pairedSession, type SimAdmin } from "./simulator-core";
 
 let sim: WhatsappSimulator;
 const engine = () => createSimulatorEngine(sim, { clientId: "test" });
@@ -22,7 +22,12 @@ const admin = (): SimAdmin => ({
 });
 
 beforeEach(() => {
-  sim = new WhatsappSimulator({ seed: 42, qrRotateMs: 40, qrMaxCount: 3, latency: { ackMs: 2, deliveredMs: 5, readMs: 5 } });
+  sim = new WhatsappSimulator({
+    seed: 42,
+    qrRotateMs: 40,
+    qrMaxCount: 3,
+    latency: { ackMs: 2, deliveredMs: 5, readMs: 5 },
+  });
 });
 afterEach(() => sim.shutdown());
 
@@ -54,7 +59,10 @@ describe("in-process simulator engine", () => {
   it("is deterministic for a seed", async () => {
     const run = async (seed: number) => {
       const s = new WhatsappSimulator({ seed, restartAfterPairing: false });
-      const session = createSimulatorEngine(s).createSession({ sessionId: "d", authStore: new InMemoryAuthStore() });
+      const session = createSimulatorEngine(s).createSession({
+        sessionId: "d",
+        authStore: new InMemoryAuthStore(),
+      });
       const rec = record(session);
       await session.connect();
       await waitFor(() => rec.qrs.length > 0);
@@ -76,7 +84,8 @@ describe("in-process simulator engine", () => {
     await waitFor(() => otherRec.states.at(-1) === "open" && rec.closes.length > 1);
     expect(rec.closes.at(-1)).toMatchObject({ kind: "connection_replaced", code: 440 });
     const log = sim.connectionLog(sessionId);
-    for (let i = 1; i < log.length; i++) expect(log[i]!.openedAt).toBeGreaterThanOrEqual(log[i - 1]!.closedAt!);
+    for (let i = 1; i < log.length; i++)
+      expect(log[i]!.openedAt).toBeGreaterThanOrEqual(log[i - 1]!.closedAt!);
     await other.close();
   });
 
@@ -88,7 +97,11 @@ describe("in-process simulator engine", () => {
     await session.connect();
     await waitFor(() => rec.states.at(-1) === "open");
     await expect(
-      session.send({ to: "5511900000001@s.whatsapp.net", messageId: "R1", content: { type: "text", text: "x" } }),
+      session.send({
+        to: "5511900000001@s.whatsapp.net",
+        messageId: "R1",
+        content: { type: "text", text: "x" },
+      }),
     ).rejects.toMatchObject({ kind: "restricted", permanent: true });
     await session.close();
   });
@@ -96,10 +109,17 @@ describe("in-process simulator engine", () => {
   it("auto-replies and serves inbound media for download", async () => {
     sim.setAutoReply({ text: "thanks" });
     const { session, sessionId, rec } = await pairedSession(engine(), admin(), "5511900000100");
-    await session.send({ to: "5511944443333@s.whatsapp.net", messageId: "A1", content: { type: "text", text: "hi" } });
+    await session.send({
+      to: "5511944443333@s.whatsapp.net",
+      messageId: "A1",
+      content: { type: "text", text: "hi" },
+    });
     await waitFor(() => rec.messages.length > 0);
     expect(rec.messages[0]!.content).toEqual({ type: "text", text: "thanks" });
-    sim.injectInbound(sessionId, { from: "5511944443333", media: { type: "image", data: new Uint8Array([1, 2, 3]), mimeType: "image/png" } });
+    sim.injectInbound(sessionId, {
+      from: "5511944443333",
+      media: { type: "image", data: new Uint8Array([1, 2, 3]), mimeType: "image/png" },
+    });
     await waitFor(() => rec.messages.length > 1);
     const content = rec.messages[1]!.content;
     if (content.type !== "image") throw new Error("expected an image");

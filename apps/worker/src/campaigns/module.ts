@@ -4,8 +4,10 @@ import {
   type CampaignJob,
   closeQueueWorker,
   createQueueWorker,
+  createRedisConnection,
   holdBack,
   QueueName,
+  type QueueProcessor,
   QueueRegistry,
   type QueueWorkerOptions,
 } from "@zapflow/queue";
@@ -21,10 +23,11 @@ import { type CampaignDeps, dispatchStep } from "./dispatcher";
 import { expandCampaign } from "./expansion";
 import { sweepCampaigns } from "./sweeper";
 
-export interface CampaignsModuleDeps {
-  /** Worker-kind Redis connection (shared; the module never closes it). */
-  connection: QueueWorkerOptions["connection"];
-  prefix?: string;
+export interface CampaignsModuleOptions {
+  /** Worker-kind Redis connection; created from REDIS_URL when absent (and then closed on stop). */
+  connection?: QueueWorkerOptions["connection"];
+  /** Producer registry; created on the connection when absent (and then closed on stop). */
+  queues?: QueueRegistry;
   concurrency?: number;
   /** Safety-net sweep period (scheduled starts, lost jobs). */
   sweepMs?: number;
@@ -57,21 +60,24 @@ async function restrictedHandler(deps: CampaignDeps, logger: Logger, event: Sess
   }
 }
 
-export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
+export function createCampaignsModule(opts: CampaignsModuleOptions = {}): WorkerModule {
   let worker: CampaignWorker | undefined;
-  let queues: QueueRegistry | undefined;
+  let ownedQueues: QueueRegistry | undefined;
+  let ownedConnection: QueueWorkerOptions["connection"] | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
-  let onRestricted: ((event: SessionBusEvents["restricted"][0]) => void) | undefined;
   let stopBus: (() => void) | undefined;
 
   return {
     name: "campaigns",
     async start(ctx: WorkerContext) {
       const logger = ctx.logger.child({ module: "campaigns" });
-      queues = new QueueRegistry({ connection: deps.connection, prefix: deps.prefix });
-      const campaignDeps: CampaignDeps = { prisma: ctx.prisma, queues, pollMs: deps.pollMs };
+      const prefix = ctx.config.REDIS_PREFIX;
+      const connection =
+        opts.connection ?? (ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true }));
+      const queues = opts.queues ?? (ownedQueues = new QueueRegistry({ connection, prefix }));
+      const campaignDeps: CampaignDeps = { prisma: ctx.prisma, queues, pollMs: opts.pollMs };
 
-      const process = async (data: CampaignJob, job: Parameters<Parameters<typeof createQueueWorker>[1]>[1], token?: string) => {
+      const process: QueueProcessor<CampaignJob> = async (data, job, token) => {
         const { campaignId, companyId } = data;
         switch (data.action) {
           case "start": {
@@ -97,7 +103,7 @@ export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
             const memory = job.data as DispatchMemory;
             const step = await dispatchStep(campaignDeps, data, { readyAt: memory.readyAt });
             if (step.kind !== "wait") return step.kind;
-            if ((memory.readyAt ?? null) !== step.readyAt) await job.updateData({ ...data, readyAt: step.readyAt });
+            if ((memory.readyAt ?? null) !== step.readyAt) await job.updateData({ ...data, readyAt: step.readyAt } as CampaignJob & DispatchMemory);
             return holdBack(job, token, step.ms);
           }
           case "check-completion":
@@ -106,9 +112,9 @@ export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
       };
 
       worker = createQueueWorker(QueueName.campaign, process, {
-        connection: deps.connection,
-        prefix: deps.prefix,
-        concurrency: deps.concurrency ?? 5,
+        connection,
+        prefix,
+        concurrency: opts.concurrency ?? 5,
       });
       worker.on("failed", (job, err) => logger.error({ err, campaignId: job?.data.campaignId }, "campaign job failed"));
 
@@ -117,7 +123,6 @@ export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
           logger.error({ err, sessionId: event.sessionId }, "auto-pause on restriction failed"),
         );
       };
-      onRestricted = handler;
       ctx.bus.on("restricted", handler);
       stopBus = () => ctx.bus.off("restricted", handler);
 
@@ -130,19 +135,20 @@ export function createCampaignsModule(deps: CampaignsModuleDeps): WorkerModule {
           .finally(() => {
             sweeping = false;
           });
-      }, deps.sweepMs ?? 5_000);
+      }, opts.sweepMs ?? 5_000);
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       sweepTimer = undefined;
       stopBus?.();
       stopBus = undefined;
-      onRestricted = undefined;
       const current = worker;
       worker = undefined;
       if (current) await closeQueueWorker(current);
-      await queues?.close();
-      queues = undefined;
+      await ownedQueues?.close();
+      ownedQueues = undefined;
+      ownedConnection?.disconnect();
+      ownedConnection = undefined;
     },
   };
 }

@@ -1,23 +1,31 @@
 // Contacts worker module: consumes the contact-import queue.
-import { closeQueueWorker, createQueueWorker, QueueName, type QueueWorkerOptions } from "@zapflow/queue";
+import {
+  closeQueueWorker,
+  createQueueWorker,
+  createRedisConnection,
+  QueueName,
+  type QueueWorkerOptions,
+} from "@zapflow/queue";
 import type { WorkerContext } from "../context";
 import type { WorkerModule } from "../module";
 import { processContactImport } from "./import-processor";
 
-export interface ContactsModuleDeps {
-  /** Worker-kind Redis connection (shared; the module never closes it). */
-  connection: QueueWorkerOptions["connection"];
-  prefix?: string;
+export interface ContactsModuleOptions {
+  /** Worker-kind Redis connection; created from REDIS_URL when absent (and then closed on stop). */
+  connection?: QueueWorkerOptions["connection"];
   /** Imports run at once per worker process (each streams one file). */
   concurrency?: number;
 }
 
-export function createContactsModule(deps: ContactsModuleDeps): WorkerModule {
+export function createContactsModule(opts: ContactsModuleOptions = {}): WorkerModule {
+  let ownedConnection: QueueWorkerOptions["connection"] | undefined;
   let worker: ReturnType<typeof createQueueWorker<typeof QueueName.contactImport>> | undefined;
   return {
     name: "contacts",
     async start(ctx: WorkerContext) {
       const logger = ctx.logger.child({ module: "contacts" });
+      const connection =
+        opts.connection ?? (ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true }));
       worker = createQueueWorker(
         QueueName.contactImport,
         async (data) => {
@@ -26,7 +34,7 @@ export function createContactsModule(deps: ContactsModuleDeps): WorkerModule {
           return status;
         },
         // Long jobs: a generous lock so a slow batch never looks like a crashed worker.
-        { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 2, lockDuration: 120_000 },
+        { connection, prefix: ctx.config.REDIS_PREFIX, concurrency: opts.concurrency ?? 2, lockDuration: 120_000 },
       );
       worker.on("failed", (job, err) => logger.error({ err, importId: job?.data.importId }, "contact import failed"));
     },
@@ -34,6 +42,8 @@ export function createContactsModule(deps: ContactsModuleDeps): WorkerModule {
       const current = worker;
       worker = undefined;
       if (current) await closeQueueWorker(current);
+      ownedConnection?.disconnect();
+      ownedConnection = undefined;
     },
   };
 }

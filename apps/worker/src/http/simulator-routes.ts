@@ -8,38 +8,43 @@ import { z } from "zod";
 import type { SimulatorControls } from "../sessions/engine-factory";
 
 const phone = z.string().regex(/^\+?[\d\s()-]{7,20}$/, "phone must be digits with the country code");
-const schemas = {
-  scan: z.object({ sessionId: z.string().min(1), phone, pushName: z.string().max(100).optional() }),
-  "pairing-confirm": z.object({ sessionId: z.string().min(1), code: z.string().min(4).max(16), pushName: z.string().optional() }),
-  inbound: z.object({ sessionId: z.string().min(1), from: phone, text: z.string().min(1).max(4096) }),
-  disconnect: z.object({ sessionId: z.string().min(1), code: z.number().int().min(400).max(599) }),
-};
+const id = z.string().min(1);
 
-export type SimulatorRoute = keyof typeof schemas;
+/** Each action: its body schema and what it asks of the simulator. */
+const actions = {
+  scan: (sim: SimulatorControls, body: unknown) => {
+    const b = z.object({ sessionId: id, phone, pushName: z.string().max(100).optional() }).parse(body);
+    return sim.scanQr(b.sessionId, b.phone, b.pushName);
+  },
+  "pairing-confirm": (sim: SimulatorControls, body: unknown) => {
+    const b = z.object({ sessionId: id, code: z.string().min(4).max(16), pushName: z.string().max(100).optional() }).parse(body);
+    return sim.confirmPairingCode(b.sessionId, b.code, b.pushName);
+  },
+  inbound: (sim: SimulatorControls, body: unknown) => {
+    const b = z.object({ sessionId: id, from: phone, text: z.string().min(1).max(4096) }).parse(body);
+    return sim.injectInbound(b.sessionId, { from: b.from, text: b.text });
+  },
+  disconnect: (sim: SimulatorControls, body: unknown) => {
+    const b = z.object({ sessionId: id, code: z.number().int().min(400).max(599) }).parse(body);
+    return sim.disconnect(b.sessionId, b.code);
+  },
+};
 
 export async function handleSimulatorRoute(
   sim: SimulatorControls,
   route: string,
   body: unknown,
 ): Promise<{ status: number; body: unknown }> {
-  if (!(route in schemas)) return { status: 404, body: { error: `unknown simulator action ${route}` } };
-  const parsed = schemas[route as SimulatorRoute].safeParse(body);
-  if (!parsed.success) {
-    return {
-      status: 400,
-      body: { error: "invalid request", fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-    };
-  }
+  const action = actions[route as keyof typeof actions];
+  if (!action) return { status: 404, body: { error: `unknown simulator action ${route}` } };
   try {
-    const input = parsed.data;
-    let result: unknown;
-    if ("phone" in input) result = await sim.scanQr(input.sessionId, input.phone, input.pushName);
-    else if ("code" in input && typeof input.code === "string") {
-      result = await sim.confirmPairingCode(input.sessionId, input.code, input.pushName);
-    } else if ("from" in input) result = await sim.injectInbound(input.sessionId, { from: input.from, text: input.text });
-    else if ("code" in input) result = await sim.disconnect(input.sessionId, input.code);
+    const result = await action(sim, body);
     return { status: 200, body: { ok: true, result: result ?? null } };
   } catch (error) {
+    if (error instanceof z.ZodError) {
+      const fields = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+      return { status: 400, body: { error: "invalid request", fields } };
+    }
     // The simulator refused (no QR waiting, wrong code): a conflict with its state, not a crash.
     return { status: 409, body: { error: error instanceof Error ? error.message : String(error) } };
   }

@@ -52,6 +52,9 @@ export interface RunnerDeps {
   onReconnect?: (sessionId: string) => void;
 }
 
+/** The session ends on this worker: the row no longer names an owner. */
+const RELEASED_OWNER = { ownerWorkerId: null, leaseExpiresAt: null } satisfies Prisma.WhatsappSessionUpdateInput;
+
 const CLEARED_PAIRING = {
   qrCode: null,
   qrExpiresAt: null,
@@ -139,7 +142,7 @@ export class SessionRunner {
   /** User stop: close without logging out, status DISCONNECTED. */
   stop(reason: string): Promise<void> {
     return this.terminate(async () => {
-      await this.setStatus({ status: SessionStatus.DISCONNECTED, reason, patch: { ...CLEARED_PAIRING } });
+      await this.setStatus({ status: SessionStatus.DISCONNECTED, reason, patch: { ...CLEARED_PAIRING, ...RELEASED_OWNER } });
     });
   }
 
@@ -150,15 +153,15 @@ export class SessionRunner {
         status: SessionStatus.RECONNECTING,
         reason: "Worker shutting down; handing the session to another worker",
         prompt: true,
-        patch: { ownerWorkerId: null, leaseExpiresAt: null },
+        patch: RELEASED_OWNER,
       });
     });
   }
 
   /** Unlink the device at WhatsApp (when connected) and wipe the auth state. */
   logout(): Promise<void> {
-    return this.terminate(async (session) => {
-      if (session && this.open) {
+    return this.terminate(async (session, wasOpen) => {
+      if (session && wasOpen) {
         await session.logout().catch((error) => this.log.warn({ err: error }, "engine logout failed"));
       }
       await this.wipeAndMarkLoggedOut("Logged out by request");
@@ -358,6 +361,7 @@ export class SessionRunner {
           severity: action.severity,
           patch: {
             ...CLEARED_PAIRING,
+            ...RELEASED_OWNER,
             desiredState: SessionDesiredState.DISCONNECTED,
             lastDisconnectCode: code,
             lastFailureAt: new Date(),
@@ -384,7 +388,12 @@ export class SessionRunner {
           await this.setStatus({
             status: SessionStatus.DISCONNECTED,
             reason: "Pairing timed out (QR not scanned)",
-            patch: { ...CLEARED_PAIRING, desiredState: SessionDesiredState.DISCONNECTED, lastDisconnectCode: code },
+            patch: {
+              ...CLEARED_PAIRING,
+              ...RELEASED_OWNER,
+              desiredState: SessionDesiredState.DISCONNECTED,
+              lastDisconnectCode: code,
+            },
           });
           return this.finish();
         }
@@ -466,6 +475,7 @@ export class SessionRunner {
       severity: EventSeverity.WARN,
       patch: {
         ...CLEARED_PAIRING,
+        ...RELEASED_OWNER,
         desiredState: SessionDesiredState.DISCONNECTED,
         lastDisconnectCode: code,
         pairedAt: null,
@@ -475,16 +485,20 @@ export class SessionRunner {
   }
 
   /** Stops the runner from a command: `last` runs after the socket is closed, then the runner finishes. */
-  private terminate(last: (session?: EngineSession) => Promise<void>, keepSocketForLast = false): Promise<void> {
+  private terminate(
+    last: (session: EngineSession | undefined, wasOpen: boolean) => Promise<void>,
+    keepSocketForLast = false,
+  ): Promise<void> {
     return this.run(async () => {
       if (this.stopped) return;
       this.clearTimers();
       const session = this.session;
+      const wasOpen = this.open;
       if (!keepSocketForLast) this.closeSocket("stopped");
       else this.detachOnly();
       this.stopped = true;
       try {
-        await last(session);
+        await last(session, wasOpen);
       } finally {
         if (keepSocketForLast) await session?.close().catch(() => undefined);
         this.finish();

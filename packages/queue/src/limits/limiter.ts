@@ -113,6 +113,7 @@ return {0, 0}
 `;
 
 export interface WindowUsage {
+  /** Sends in the window. Minute windows are only logged while limited, so an unlimited one reads 0. */
   used: number;
   /** 0 = no limit. */
   limit: number;

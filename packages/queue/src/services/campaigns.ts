@@ -142,14 +142,17 @@ export async function withdrawQueuedMessages(
   }
   if (removable.length === 0) return 0;
   return deps.prisma.$transaction(async (tx) => {
-    const deleted = await tx.$queryRaw<{ id: string }[]>`
-      DELETE FROM "Message" WHERE "id" = ANY(${removable}::text[]) AND "status" = 'QUEUED'::"MessageStatus"
-      RETURNING "id"`;
-    const ids = deleted.map((d) => d.id);
+    // Lock the rows still QUEUED (a send that claims one meanwhile waits, then finds it gone).
+    // Recipients are detached before the delete: the FK would otherwise null messageId first.
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Message" WHERE "id" = ANY(${removable}::text[]) AND "status" = 'QUEUED'::"MessageStatus"
+      FOR UPDATE`;
+    const ids = locked.map((m) => m.id);
     await tx.campaignRecipient.updateMany({
       where: { campaignId, messageId: { in: ids } },
       data: { status: recipientStatus, messageId: null },
     });
+    await tx.message.deleteMany({ where: { id: { in: ids } } });
     return ids.length;
   });
 }

@@ -38,7 +38,10 @@ const MISSING = Symbol("missing");
 type Cached = unknown | typeof MISSING;
 const UNCACHED_TYPES = new Set(["pre-key"]);
 
-export async function createAuthState(store: AuthStore, options: AuthStateOptions = {}): Promise<BaileysAuthState> {
+export async function createAuthState(
+  store: AuthStore,
+  options: AuthStateOptions = {},
+): Promise<BaileysAuthState> {
   const stored = await store.readCreds();
   const creds: AuthenticationCreds = isBaileysCreds(stored) ? stored : initAuthCreds();
   const cache = new LRUCache<string, { value: Cached }>({

@@ -40,6 +40,11 @@ export function createBaileysEngine(options: BaileysEngineOptions = {}): Whatsap
   return {
     name: "baileys",
     createSession: (session: EngineSessionOptions): EngineSession =>
-      new BaileysEngineSession({ ...options, ...session, logger: session.logger ?? options.logger, trustRoot }),
+      new BaileysEngineSession({
+        ...options,
+        ...session,
+        logger: session.logger ?? options.logger,
+        trustRoot,
+      }),
   };
 }

@@ -4,11 +4,11 @@ import {
   isJidBroadcast,
   isJidStatusBroadcast,
   jidNormalizedUser,
+  type MessageUserReceiptUpdate,
   normalizeMessageContent,
   proto,
   type WAMessage,
   type WAMessageUpdate,
-  type MessageUserReceiptUpdate,
 } from "@whiskeysockets/baileys";
 import type { InboundContent, InboundMessage, MessageReceipt, ReceiptStatus } from "../engine";
 

@@ -22,7 +22,11 @@ export function toBaileysContent(content: OutboundContent): AnyMessageContent {
         },
       };
     default: {
-      const source = content.data ? Buffer.from(content.data) : content.url ? { url: content.url } : undefined;
+      const source = content.data
+        ? Buffer.from(content.data)
+        : content.url
+          ? { url: content.url }
+          : undefined;
       if (!source) throw new SendError("media_error", `${content.type} message has neither data nor url`);
       const mimetype = content.mimeType;
       switch (content.type) {
@@ -62,11 +66,18 @@ export function toSendError(err: unknown, media: boolean): SendError {
   if (code === 429 || text.includes("rate-overlimit") || text.includes("rate overlimit")) {
     return new SendError("rate_limited", message, code ?? 429);
   }
-  if (code === 403 || code === 463 || text.includes("restricted")) return new SendError("restricted", message, code);
+  if (code === 403 || code === 463 || text.includes("restricted"))
+    return new SendError("restricted", message, code);
   if (code === 428 || code === 401 || text.includes("connection closed") || text.includes("not open")) {
     return new SendError("not_connected", message, code);
   }
-  if (code === 400 || code === 404 || code === 406 || text.includes("not on whatsapp") || text.includes("invalid jid")) {
+  if (
+    code === 400 ||
+    code === 404 ||
+    code === 406 ||
+    text.includes("not on whatsapp") ||
+    text.includes("invalid jid")
+  ) {
     return new SendError("invalid_recipient", message, code);
   }
   if (media && (text.includes("fetch") || text.includes("upload") || text.includes("media"))) {

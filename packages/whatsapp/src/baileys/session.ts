@@ -24,7 +24,12 @@ import { SessionEvents, silentLogger } from "../session-events";
 import { abortableSleep, withTimeout } from "../timeout";
 import { type BaileysAuthState, createAuthState } from "./auth-state";
 import { boundedCacheStore } from "./cache-store";
-import { type BaileysMediaRef, receiptsFromUpdates, receiptsFromUserReceipts, toInboundMessages } from "./inbound";
+import {
+  type BaileysMediaRef,
+  receiptsFromUpdates,
+  receiptsFromUserReceipts,
+  toInboundMessages,
+} from "./inbound";
 import { assertRecipient, toBaileysContent, toSendError } from "./outbound";
 
 export interface BaileysSessionOptions {
@@ -45,9 +50,14 @@ interface Live {
   auth: BaileysAuthState;
   open: boolean;
   qrShown: boolean;
+  /** After requestPairingCode() the QR refs Baileys keeps rotating are no longer shown. */
+  pairingByCode: boolean;
   aborter: AbortController;
   /** creds.update writes, in order. */
   credsWrites: Promise<void>;
+  /** Settles when the socket is torn down. */
+  closed: Promise<void>;
+  markClosed: () => void;
 }
 
 const MINUTE = 60_000;
@@ -58,6 +68,8 @@ export class BaileysEngineSession implements EngineSession {
   private readonly logger: EngineLogger;
   private readonly timeoutMs: number;
   private live?: Live;
+  /** Bumped by close(), so a connect() still loading its auth state does not open a socket. */
+  private epoch = 0;
   /** Our recent sends, so Baileys can answer a recipient's retry request (bounded). */
   private readonly recentSends = new LRUCache<string, proto.IMessage>({ max: 256, ttl: 10 * MINUTE });
 
@@ -80,8 +92,9 @@ export class BaileysEngineSession implements EngineSession {
 
   async connect(): Promise<void> {
     if (this.live) return;
+    const epoch = this.epoch;
     const auth = await createAuthState(this.options.authStore, { cacheMax: this.options.keyCacheMax });
-    if (this.live) return; // a concurrent connect() won
+    if (this.live || epoch !== this.epoch) return; // a concurrent connect() won, or close() came first
     this.options.trustRoot();
     const o = this.options;
     const sock = makeWASocket({
@@ -104,7 +117,21 @@ export class BaileysEngineSession implements EngineSession {
       mediaCache: boundedCacheStore(50, 60 * MINUTE),
       getMessage: async (key) => (key.id ? this.recentSends.get(key.id) : undefined),
     });
-    const live: Live = { sock, auth, open: false, qrShown: false, aborter: new AbortController(), credsWrites: Promise.resolve() };
+    let markClosed = () => {};
+    const closed = new Promise<void>((resolve) => {
+      markClosed = resolve;
+    });
+    const live: Live = {
+      sock,
+      auth,
+      open: false,
+      qrShown: false,
+      pairingByCode: false,
+      aborter: new AbortController(),
+      credsWrites: Promise.resolve(),
+      closed,
+      markClosed,
+    };
     this.live = live;
     this.listen(live);
   }
@@ -118,7 +145,7 @@ export class BaileysEngineSession implements EngineSession {
     });
     sock.ev.on("connection.update", (update) => {
       if (this.live !== live) return;
-      if (update.qr) {
+      if (update.qr && !live.pairingByCode) {
         if (!live.qrShown) this.events.emit("connection", "awaiting_qr");
         live.qrShown = true;
         this.events.emit("qr", update.qr);
@@ -126,13 +153,19 @@ export class BaileysEngineSession implements EngineSession {
       if (update.connection === "connecting") this.events.emit("connection", "connecting");
       if (update.connection === "open") this.onOpen(live);
       if (update.connection === "close") {
-        const error = update.lastDisconnect?.error as { output?: { statusCode?: number }; message?: string } | undefined;
+        const error = update.lastDisconnect?.error as
+          | { output?: { statusCode?: number }; message?: string }
+          | undefined;
         const code = error?.output?.statusCode;
         this.teardown(live);
         releasePendingWaits(live.sock);
         // Creds from pairing must be stored before the worker reconnects on 515.
         void live.credsWrites.then(() =>
-          this.events.emit("connection", "close", { kind: classifyDisconnect(code), code, message: error?.message }),
+          this.events.emit("connection", "close", {
+            kind: classifyDisconnect(code),
+            code,
+            message: error?.message,
+          }),
         );
       }
     });
@@ -173,6 +206,7 @@ export class BaileysEngineSession implements EngineSession {
     if (this.live === live) this.live = undefined;
     live.open = false;
     live.aborter.abort();
+    live.markClosed();
     // Baileys ends the socket (and its own timers) itself; our listeners must go with it.
     (live.sock.ev as unknown as { removeAllListeners(): void }).removeAllListeners();
   }
@@ -212,6 +246,7 @@ export class BaileysEngineSession implements EngineSession {
       },
       "requestPairingCode",
     );
+    live.pairingByCode = true;
     this.events.emit("connection", "awaiting_pairing_code");
     this.events.emit("pairingCode", code);
     return code;
@@ -223,9 +258,12 @@ export class BaileysEngineSession implements EngineSession {
     const content = toBaileysContent(request.content);
     const ms = request.timeoutMs ?? this.timeoutMs;
     if (request.typingMs) {
-      await this.guarded(live, () => live.sock.sendPresenceUpdate("composing", request.to), "presence", ms).catch(
-        (err) => this.logger.debug({ err }, "composing presence failed"),
-      );
+      await this.guarded(
+        live,
+        () => live.sock.sendPresenceUpdate("composing", request.to),
+        "presence",
+        ms,
+      ).catch((err) => this.logger.debug({ err }, "composing presence failed"));
       await abortableSleep(request.typingMs, live.aborter.signal);
     }
     const media = request.content.type !== "text" && request.content.type !== "location";
@@ -238,7 +276,11 @@ export class BaileysEngineSession implements EngineSession {
     );
     if (sent?.message) this.recentSends.set(request.messageId, sent.message);
     const seconds = Number(sent?.messageTimestamp ?? 0);
-    return { messageId: sent?.key.id ?? request.messageId, timestamp: seconds ? new Date(seconds * 1000) : new Date() };
+    const timestamp = seconds ? new Date(seconds * 1000) : new Date();
+    const messageId = sent?.key.id ?? request.messageId;
+    // Baileys surfaces only failed server acks (as status ERROR); a resolved send is our ack.
+    this.events.emit("receipts", [{ messageId, chat: request.to, status: "server_ack", timestamp }]);
+    return { messageId, timestamp };
   }
 
   async downloadMedia(mediaRef: unknown): Promise<Uint8Array> {
@@ -269,9 +311,16 @@ export class BaileysEngineSession implements EngineSession {
   async logout(): Promise<void> {
     const live = this.live;
     if (live?.open) {
-      await this.guarded(live, () => live.sock.logout(), "logout").catch((err) =>
-        this.logger.warn({ err }, "logout request failed; clearing auth anyway"),
-      );
+      // Baileys ends the socket with 401 right after the request: let that close be reported.
+      const loggedOut = async () => {
+        await live.sock.logout();
+        await live.closed;
+      };
+      await this.guarded(live, loggedOut, "logout").catch((err: SendError) => {
+        if (err.kind !== "not_connected")
+          this.logger.warn({ err }, "logout request failed; clearing auth anyway");
+      });
+      await live.credsWrites;
     }
     await this.close();
     if (live) await live.credsWrites;
@@ -279,6 +328,7 @@ export class BaileysEngineSession implements EngineSession {
   }
 
   async close(): Promise<void> {
+    this.epoch++;
     const live = this.live;
     if (!live) return;
     this.teardown(live);

@@ -7,7 +7,13 @@ import { SimConflictError, SimNotFoundError } from "./world";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-const scanBody = z.object({ qr: z.string().min(1), phone: z.string().regex(/^\d{6,15}$/).optional() });
+const scanBody = z.object({
+  qr: z.string().min(1),
+  phone: z
+    .string()
+    .regex(/^\d{6,15}$/)
+    .optional(),
+});
 const pairingCodeBody = z.object({ phone: z.string().regex(/^\d{6,15}$/), code: z.string().min(8).max(9) });
 const sendBody = z.union([
   z.object({ to: z.string().min(1), text: z.string().min(1) }),
@@ -68,7 +74,11 @@ export class AdminServer {
           const content =
             "text" in input
               ? { text: input.text }
-              : { image: Buffer.from(input.image, "base64"), mimetype: input.mimetype, caption: input.caption };
+              : {
+                  image: Buffer.from(input.image, "base64"),
+                  mimetype: input.mimetype,
+                  caption: input.caption,
+                };
           return sim.contactSend(phone, input.to, content);
         },
       ],
@@ -141,7 +151,8 @@ export class AdminServer {
       const params = route[1].exec(path)?.slice(1) ?? [];
       reply(res, 200, (await route[2](params, body)) ?? { ok: true });
     } catch (error) {
-      if (error instanceof HttpError) reply(res, error.status, { error: error.message, details: error.details });
+      if (error instanceof HttpError)
+        reply(res, error.status, { error: error.message, details: error.details });
       else if (error instanceof SimNotFoundError) reply(res, 404, { error: error.message });
       else if (error instanceof SimConflictError) reply(res, 409, { error: error.message });
       else throw error;
@@ -151,7 +162,8 @@ export class AdminServer {
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
-  if (!result.success) throw new HttpError(400, "invalid request body", z.flattenError(result.error).fieldErrors);
+  if (!result.success)
+    throw new HttpError(400, "invalid request body", z.flattenError(result.error).fieldErrors);
   return result.data;
 }
 

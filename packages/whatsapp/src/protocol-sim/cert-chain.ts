@@ -47,7 +47,10 @@ export function buildCertChain(intermediate: RawKeyPair, serverStatic: RawKeyPai
   });
   return Buffer.from(
     proto.CertChain.encode({
-      intermediate: { details: intermediateDetails, signature: Curve.sign(rootKeyPair.private, intermediateDetails) },
+      intermediate: {
+        details: intermediateDetails,
+        signature: Curve.sign(rootKeyPair.private, intermediateDetails),
+      },
       leaf: { details: leafDetails, signature: Curve.sign(intermediate.private, leafDetails) },
     }).finish(),
   );

@@ -70,12 +70,14 @@ export class SimConnection {
   async end(reason: string): Promise<void> {
     this.record.endedBy ??= reason;
     await this.outbound.catch(() => undefined);
+    this.record.closedAt ??= new Date().toISOString();
     this.ws.close();
   }
 
   /** Drops the socket at once (the server "disappearing"). */
   terminate(reason: string): void {
     this.record.endedBy ??= reason;
+    this.record.closedAt ??= new Date().toISOString();
     this.ws.terminate();
   }
 

@@ -1,3 +1,4 @@
+import type { BinaryNode } from "@whiskeysockets/baileys";
 import { Curve } from "@whiskeysockets/baileys";
 import {
   ProtocolAddress,
@@ -6,7 +7,6 @@ import {
   type SessionRecord,
   type SignalStorage,
 } from "libsignal";
-import type { BinaryNode } from "@whiskeysockets/baileys";
 import { uintBE } from "./crypto";
 import { leaf } from "./nodes";
 import type { SeededSource } from "./seed";
@@ -84,7 +84,9 @@ export class SimContact implements SignalStorage {
 
   async decrypt(device: string, encType: string, body: Buffer): Promise<Buffer> {
     const cipher = new SessionCipher(this, address(device));
-    return encType === "pkmsg" ? cipher.decryptPreKeyWhisperMessage(body) : cipher.decryptWhisperMessage(body);
+    return encType === "pkmsg"
+      ? cipher.decryptPreKeyWhisperMessage(body)
+      : cipher.decryptWhisperMessage(body);
   }
 
   /** Encrypts to a paired device, starting a session from its uploaded bundle when there is none. */

@@ -18,7 +18,8 @@ const PKCS8_X25519_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex
 
 export const sha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
 
-export const hmacSha256 = (key: Buffer, data: Buffer): Buffer => createHmac("sha256", key).update(data).digest();
+export const hmacSha256 = (key: Buffer, data: Buffer): Buffer =>
+  createHmac("sha256", key).update(data).digest();
 
 export const hkdf = (ikm: Buffer, salt: Buffer, info: string | Buffer, length: number): Buffer =>
   Buffer.from(hkdfSync("sha256", ikm, salt, info, length));
@@ -53,7 +54,11 @@ export function keyPairFromSeed(seed: Buffer): RawKeyPair {
   const priv = Buffer.from(seed.subarray(0, 32));
   priv[0] = (priv[0] ?? 0) & 248;
   priv[31] = ((priv[31] ?? 0) & 127) | 64;
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, priv]), format: "der", type: "pkcs8" });
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_X25519_PREFIX, priv]),
+    format: "der",
+    type: "pkcs8",
+  });
   const spki = createPublicKey(key).export({ format: "der", type: "spki" });
   return { public: Buffer.from(spki.subarray(spki.length - 32)), private: priv };
 }

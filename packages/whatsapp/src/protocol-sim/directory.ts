@@ -36,7 +36,11 @@ export async function answerUsync(world: SimWorld, conn: SimConnection, iq: Bina
     if (protocols.has("contact")) content.push({ tag: "contact", attrs: { type: "in" } });
     if (protocols.has("devices")) {
       const list = deviceList(world, who.phone, who.isAccount);
-      content.push({ tag: "devices", attrs: {}, content: [{ tag: "device-list", attrs: {}, content: list }] });
+      content.push({
+        tag: "devices",
+        attrs: {},
+        content: [{ tag: "device-list", attrs: {}, content: list }],
+      });
     }
     if (protocols.has("lid")) content.push({ tag: "lid", attrs: { val: `${who.lid}@lid` } });
     return { tag: "user", attrs: { jid: `${who.phone}@s.whatsapp.net` }, content };

@@ -8,7 +8,11 @@ export type DisconnectCode = (typeof DISCONNECT_CODES)[number];
 function streamEnd(code: DisconnectCode): BinaryNode {
   switch (code) {
     case 401: // the phone removed this companion
-      return { tag: "stream:error", attrs: { code: "401" }, content: [{ tag: "conflict", attrs: { type: "device_removed" } }] };
+      return {
+        tag: "stream:error",
+        attrs: { code: "401" },
+        content: [{ tag: "conflict", attrs: { type: "device_removed" } }],
+      };
     case 440: // another socket took over
       return { tag: "stream:error", attrs: {}, content: [{ tag: "conflict", attrs: { type: "replaced" } }] };
     case 428: // the server just ends the stream
@@ -21,7 +25,11 @@ function streamEnd(code: DisconnectCode): BinaryNode {
 }
 
 /** Ends a device's live socket with `code`; 401 also unlinks the device, so its next login fails. */
-export async function disconnectDevice(world: SimWorld, deviceId: string, code: DisconnectCode): Promise<void> {
+export async function disconnectDevice(
+  world: SimWorld,
+  deviceId: string,
+  code: DisconnectCode,
+): Promise<void> {
   const device = world.device(deviceId);
   const conn = world.liveConnection(deviceId);
   if (!conn) throw new SimConflictError(`device ${deviceId} is not connected`);

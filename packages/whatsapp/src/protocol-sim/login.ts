@@ -29,7 +29,11 @@ export async function beginLogin(
   conn.record.deviceId = deviceId;
   conn.record.loggedInAt = new Date().toISOString();
   if (previous && previous !== conn) {
-    await previous.send({ tag: "stream:error", attrs: {}, content: [{ tag: "conflict", attrs: { type: "replaced" } }] });
+    await previous.send({
+      tag: "stream:error",
+      attrs: {},
+      content: [{ tag: "conflict", attrs: { type: "replaced" } }],
+    });
     await previous.end("replaced by a newer socket (440)");
   }
   await conn.send({
@@ -49,7 +53,9 @@ export async function answerPreKeys(world: SimWorld, conn: SimConnection, iq: Bi
   const device = conn.deviceId ? world.devices.get(conn.deviceId) : undefined;
   const first = children(iq)[0];
   if (first?.tag === "count") {
-    await conn.send(iqResult(iq, [{ tag: "count", attrs: { value: String(device?.bundle?.preKeys.length ?? 0) } }]));
+    await conn.send(
+      iqResult(iq, [{ tag: "count", attrs: { value: String(device?.bundle?.preKeys.length ?? 0) } }]),
+    );
     return true;
   }
   if (first?.tag === "digest") {
@@ -93,7 +99,12 @@ export async function answerAccountQuery(conn: SimConnection, iq: BinaryNode): P
             tag: "props",
             attrs: { protocol: "1", hash: "sim" },
             // no tctoken is attached to 1:1 messages: the simulator does not model privacy tokens
-            content: [{ tag: "prop", attrs: { name: "privacy_token_sending_on_all_1_on_1_messages", value: "false" } }],
+            content: [
+              {
+                tag: "prop",
+                attrs: { name: "privacy_token_sending_on_all_1_on_1_messages", value: "false" },
+              },
+            ],
           },
         ]),
       );

@@ -90,11 +90,19 @@ export interface EncryptedMedia {
 async function mediaKeys(mediaKey: Buffer, type: MediaType) {
   const keys = await getMediaKeys(mediaKey, type);
   if (!keys.macKey) throw new Error(`no MAC key for media type ${type}`);
-  return { iv: Buffer.from(keys.iv), cipherKey: Buffer.from(keys.cipherKey), macKey: Buffer.from(keys.macKey) };
+  return {
+    iv: Buffer.from(keys.iv),
+    cipherKey: Buffer.from(keys.cipherKey),
+    macKey: Buffer.from(keys.macKey),
+  };
 }
 
 /** WhatsApp media encryption: AES-256-CBC with keys expanded from the media key, plus a 10-byte HMAC. */
-export async function encryptMedia(plain: Buffer, mediaKey: Buffer, type: MediaType): Promise<EncryptedMedia> {
+export async function encryptMedia(
+  plain: Buffer,
+  mediaKey: Buffer,
+  type: MediaType,
+): Promise<EncryptedMedia> {
   const { iv, cipherKey, macKey } = await mediaKeys(mediaKey, type);
   const cipher = createCipheriv("aes-256-cbc", cipherKey, iv);
   const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -9,9 +9,7 @@ import { type PairedDevice, SimConflictError, type SimWorld } from "./world";
 /** Server ack error for a restricted account (Baileys: "account restricted or missing tctoken"). */
 export const RESTRICTED_ACK_ERROR = "463";
 
-export type ContactContent =
-  | { text: string }
-  | { image: Buffer; mimetype?: string; caption?: string };
+export type ContactContent = { text: string } | { image: Buffer; mimetype?: string; caption?: string };
 
 /**
  * A message from a paired device: ack it, decrypt it as the recipient contact's phone, record it,
@@ -30,7 +28,13 @@ export async function onDeviceMessage(
   const ack = restricted ? RESTRICTED_ACK_ERROR : "ok";
   await deliver(world, device, {
     tag: "ack",
-    attrs: { class: "message", id, from: to, t: unixNow(), ...(restricted ? { error: RESTRICTED_ACK_ERROR } : {}) },
+    attrs: {
+      class: "message",
+      id,
+      from: to,
+      t: unixNow(),
+      ...(restricted ? { error: RESTRICTED_ACK_ERROR } : {}),
+    },
   });
   const contact = contactForJid(world, to);
   const enc = encryptedFor(node, to);
@@ -69,10 +73,14 @@ function encryptedFor(node: BinaryNode, to: string): BinaryNode | undefined {
   return child(mine, "enc");
 }
 
-async function readImage(media: MediaServer, image: proto.Message.IImageMessage): Promise<SentMessage["image"]> {
+async function readImage(
+  media: MediaServer,
+  image: proto.Message.IImageMessage,
+): Promise<SentMessage["image"]> {
   const blob = image.directPath ? media.get(image.directPath) : undefined;
   let plain: Buffer | undefined;
-  if (blob && image.mediaKey) plain = await decryptMedia(blob, Buffer.from(image.mediaKey), "image").catch(() => undefined);
+  if (blob && image.mediaKey)
+    plain = await decryptMedia(blob, Buffer.from(image.mediaKey), "image").catch(() => undefined);
   const expected = image.fileSha256 ? Buffer.from(image.fileSha256) : undefined;
   const actual = plain ? sha256(plain) : undefined;
   return {
@@ -94,8 +102,14 @@ export async function contactSend(
   if (!device.bundle) throw new SimConflictError(`device ${device.id} has not uploaded its pre-keys yet`);
   const contact = world.contact(phone);
   const label = world.seed.nextLabel("inbound");
-  const message = "text" in content ? { conversation: content.text } : await imageMessage(media, world.seed.bytes(`${label}:media-key`), content);
-  const padded = padMessage(Buffer.from(proto.Message.encode(message).finish()), world.seed.int(`${label}:pad`, 16));
+  const message =
+    "text" in content
+      ? { conversation: content.text }
+      : await imageMessage(media, world.seed.bytes(`${label}:media-key`), content);
+  const padded = padMessage(
+    Buffer.from(proto.Message.encode(message).finish()),
+    world.seed.int(`${label}:pad`, 16),
+  );
   const enc = await contact.encrypt(device.id, device.bundle, padded);
   const id = `3EB0${world.seed.bytes(`${label}:id`, 9).toString("hex").toUpperCase()}`;
   await deliver(world, device, {

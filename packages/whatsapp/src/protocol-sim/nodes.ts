@@ -19,7 +19,11 @@ export function bytes(node: BinaryNode | undefined): Buffer {
   return Buffer.alloc(0);
 }
 
-export const leaf = (tag: string, content: Buffer | string, attrs: Record<string, string> = {}): BinaryNode => ({
+export const leaf = (
+  tag: string,
+  content: Buffer | string,
+  attrs: Record<string, string> = {},
+): BinaryNode => ({
   tag,
   attrs,
   content: typeof content === "string" ? Buffer.from(content) : content,

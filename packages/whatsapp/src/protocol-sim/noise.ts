@@ -9,6 +9,12 @@ function nonce(counter: number): Buffer {
   return iv;
 }
 
+/** The server's static Noise key and the certificate chain that vouches for it. */
+export interface ServerIdentity {
+  staticKey: RawKeyPair;
+  certChain: Buffer;
+}
+
 export interface ClientFinish {
   /** The client's static noise key (Baileys' creds.noiseKey.public). */
   clientStatic: Buffer;
@@ -28,8 +34,7 @@ export class NoiseServer {
   private transport?: { recvKey: Buffer; sendKey: Buffer; recvN: number; sendN: number };
 
   constructor(
-    private readonly serverStatic: RawKeyPair,
-    private readonly certChain: Buffer,
+    private readonly server: ServerIdentity,
     private readonly ephemeralKey: RawKeyPair,
   ) {
     this.mixHash(NOISE_WA_HEADER);
@@ -48,9 +53,9 @@ export class NoiseServer {
     this.mixHash(clientEphemeral);
     this.mixHash(this.ephemeral.public);
     this.mixKey(Curve.sharedKey(this.ephemeral.private, clientEphemeral));
-    const encStatic = this.encryptHandshake(this.serverStatic.public);
-    this.mixKey(Curve.sharedKey(this.serverStatic.private, clientEphemeral));
-    const encPayload = this.encryptHandshake(this.certChain);
+    const encStatic = this.encryptHandshake(this.server.staticKey.public);
+    this.mixKey(Curve.sharedKey(this.server.staticKey.private, clientEphemeral));
+    const encPayload = this.encryptHandshake(this.server.certChain);
     const serverHello = { ephemeral: this.ephemeral.public, static: encStatic, payload: encPayload };
     return Buffer.from(proto.HandshakeMessage.encode({ serverHello }).finish());
   }

@@ -32,7 +32,9 @@ export async function onCompanionHello(world: SimWorld, conn: SimConnection, iq:
   if (pending) pending.pairingCodePhone = phone;
   world.emit("code-request", phone);
   await conn.send(
-    iqResult(iq, [{ tag: "link_code_companion_reg", attrs: {}, content: [leaf("link_code_pairing_ref", ref)] }]),
+    iqResult(iq, [
+      { tag: "link_code_companion_reg", attrs: {}, content: [leaf("link_code_pairing_ref", ref)] },
+    ]),
   );
 }
 
@@ -43,12 +45,10 @@ export async function onCompanionHello(world: SimWorld, conn: SimConnection, iq:
 export async function confirmPairingCode(world: SimWorld, phone: string, code: string): Promise<void> {
   if (!world.codeRequests.has(phone)) {
     // Baileys sends companion_hello without waiting: the code can reach us before the request does
-    await world
-      .waitFor<string>("code-request", (p) => p === phone, REQUEST_GRACE_MS)
-      .catch(() => undefined);
+    await world.waitFor<string>("code-request", (p) => p === phone, REQUEST_GRACE_MS).catch(() => undefined);
   }
   const request = world.codeRequests.get(phone);
-  if (!request || !request.conn.isOpen) throw new SimNotFoundError(`no pairing-code request for ${phone}`);
+  if (!request?.conn.isOpen) throw new SimNotFoundError(`no pairing-code request for ${phone}`);
   const wrapped = request.wrappedCompanionEphemeral;
   const normalized = code.replace(/-/g, "").toUpperCase();
   const companionEphemeral = aesCtr(
@@ -67,7 +67,12 @@ export async function confirmPairingCode(world: SimWorld, phone: string, code: s
   request.phoneSide = { companionEphemeral, primaryEphemeral };
   await request.conn.send({
     tag: "notification",
-    attrs: { from: SERVER_JID, id: `${request.ref}-primary-hello`, type: "link_code_companion_reg", t: unixNow() },
+    attrs: {
+      from: SERVER_JID,
+      id: `${request.ref}-primary-hello`,
+      type: "link_code_companion_reg",
+      t: unixNow(),
+    },
     content: [
       {
         tag: "link_code_companion_reg",
@@ -88,7 +93,8 @@ export async function onCompanionFinish(world: SimWorld, conn: SimConnection, iq
   const phone = parseJid(reg?.attrs.jid ?? "").user;
   const request = world.codeRequests.get(phone);
   await conn.send(iqResult(iq));
-  if (!request?.phoneSide || request.conn !== conn) throw new SimConflictError(`unexpected companion_finish for ${phone}`);
+  if (!request?.phoneSide || request.conn !== conn)
+    throw new SimConflictError(`unexpected companion_finish for ${phone}`);
   world.codeRequests.delete(phone);
   let advSecret: Buffer;
   try {
@@ -111,11 +117,21 @@ function deriveAdvSecret(
   const wrappedBundle = bytes(child(reg, "link_code_pairing_wrapped_key_bundle"));
   const shared = Buffer.from(Curve.sharedKey(primaryEphemeral.private, companionEphemeral));
   const bundleKey = hkdf(shared, wrappedBundle.subarray(0, 32), BUNDLE_INFO, 32);
-  const bundle = aesGcmDecrypt(bundleKey, wrappedBundle.subarray(32, 44), Buffer.alloc(0), wrappedBundle.subarray(44));
+  const bundle = aesGcmDecrypt(
+    bundleKey,
+    wrappedBundle.subarray(32, 44),
+    Buffer.alloc(0),
+    wrappedBundle.subarray(44),
+  );
   const companionIdentity = bundle.subarray(0, 32);
   if (!companionIdentity.equals(bytes(child(reg, "companion_identity_public")))) {
     throw new SimConflictError("pairing-code key bundle does not match the companion identity");
   }
   const identityShared = Buffer.from(Curve.sharedKey(primaryIdentityPrivate, companionIdentity));
-  return hkdf(Buffer.concat([shared, identityShared, bundle.subarray(64, 96)]), Buffer.alloc(0), ADV_SECRET_INFO, 32);
+  return hkdf(
+    Buffer.concat([shared, identityShared, bundle.subarray(64, 96)]),
+    Buffer.alloc(0),
+    ADV_SECRET_INFO,
+    32,
+  );
 }

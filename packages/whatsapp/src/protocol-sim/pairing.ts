@@ -43,7 +43,8 @@ export interface ParsedQr {
 /** "https://wa.me/settings/linked_devices#ref,noise,identity,advSecret,platform" */
 export function parseQr(qr: string): ParsedQr {
   const [ref, noise, identity, advSecret] = (qr.split("#")[1] ?? qr).split(",");
-  if (!ref || !noise || !identity || !advSecret) throw new SimConflictError("not a WhatsApp linking QR string");
+  if (!ref || !noise || !identity || !advSecret)
+    throw new SimConflictError("not a WhatsApp linking QR string");
   return {
     ref,
     noiseKey: Buffer.from(noise, "base64"),
@@ -56,7 +57,8 @@ export function parseQr(qr: string): ParsedQr {
 export async function scanQr(world: SimWorld, qr: string, phone?: string): Promise<void> {
   const parsed = parseQr(qr);
   const conn = [...world.connections.values()].find((c) => c.registration?.refs.includes(parsed.ref));
-  if (!conn?.registration || !conn.isOpen) throw new SimNotFoundError("no open socket is showing this QR code");
+  if (!conn?.registration || !conn.isOpen)
+    throw new SimNotFoundError("no open socket is showing this QR code");
   if (!conn.registration.noiseKey.equals(parsed.noiseKey)) {
     throw new SimConflictError("QR noise key does not match the socket's handshake key");
   }
@@ -118,7 +120,13 @@ export async function sendPairSuccess(
   world.unsignedDevices.set(conn.id, device);
   await conn.send({
     tag: "iq",
-    attrs: { from: SERVER_JID, type: "set", id: `${PAIR_SUCCESS_ID_PREFIX}${device.id}`, xmlns: "md", t: unixNow() },
+    attrs: {
+      from: SERVER_JID,
+      type: "set",
+      id: `${PAIR_SUCCESS_ID_PREFIX}${device.id}`,
+      xmlns: "md",
+      t: unixNow(),
+    },
     content: [
       {
         tag: "pair-success",
@@ -128,7 +136,10 @@ export async function sendPairSuccess(
           { tag: "platform", attrs: { name: "android" } },
           {
             tag: "device",
-            attrs: { jid: `${account.phone}:${deviceNo}@s.whatsapp.net`, lid: `${account.lid}:${deviceNo}@lid` },
+            attrs: {
+              jid: `${account.phone}:${deviceNo}@s.whatsapp.net`,
+              lid: `${account.lid}:${deviceNo}@lid`,
+            },
           },
         ],
       },
@@ -137,7 +148,11 @@ export async function sendPairSuccess(
 }
 
 /** Baileys' result to pair-success: `<pair-device-sign>` → the device is paired; restart with 515. */
-export async function onPairSuccessResult(world: SimWorld, conn: SimConnection, node: BinaryNode): Promise<boolean> {
+export async function onPairSuccessResult(
+  world: SimWorld,
+  conn: SimConnection,
+  node: BinaryNode,
+): Promise<boolean> {
   if (!node.attrs.id?.startsWith(PAIR_SUCCESS_ID_PREFIX)) return false;
   const device = world.unsignedDevices.get(conn.id);
   const signed = child(child(node, "pair-device-sign"), "device-identity");

@@ -5,8 +5,8 @@ import { answerAccountQuery, answerPreKeys } from "./login";
 import type { MediaServer } from "./media";
 import { onDeviceMessage } from "./messaging";
 import { child, iqResult, parseJid } from "./nodes";
-import { onCompanionFinish, onCompanionHello } from "./pairing-code";
 import { onPairSuccessResult } from "./pairing";
+import { onCompanionFinish, onCompanionHello } from "./pairing-code";
 import type { SimWorld } from "./world";
 
 const MEDIA_CONN_TTL_SECONDS = "3600";
@@ -22,7 +22,8 @@ export class StanzaRouter {
   async route(conn: SimConnection, node: BinaryNode): Promise<void> {
     const device = conn.deviceId ? this.world.devices.get(conn.deviceId) : undefined;
     if (node.tag === "iq") return this.routeIq(conn, node);
-    if (node.tag === "message" && device && conn.record.loggedInAt) return onDeviceMessage(this.world, this.media, device, node);
+    if (node.tag === "message" && device && conn.record.loggedInAt)
+      return onDeviceMessage(this.world, this.media, device, node);
     // receipts, acks, presence, <ib> and notifications from the client need no answer here
   }
 
@@ -51,7 +52,12 @@ export class StanzaRouter {
             {
               tag: "media_conn",
               attrs: { auth: "sim", ttl: MEDIA_CONN_TTL_SECONDS },
-              content: [{ tag: "host", attrs: { hostname: this.media.host, maxContentLengthBytes: MAX_UPLOAD_BYTES } }],
+              content: [
+                {
+                  tag: "host",
+                  attrs: { hostname: this.media.host, maxContentLengthBytes: MAX_UPLOAD_BYTES },
+                },
+              ],
             },
           ]),
         );
@@ -99,4 +105,3 @@ export class StanzaRouter {
     });
   }
 }
-

@@ -7,9 +7,9 @@ import { type DisconnectCode, disconnectDevice } from "./disconnect";
 import { beginLogin } from "./login";
 import { MediaServer } from "./media";
 import { type ContactContent, contactSend } from "./messaging";
-import { NoiseServer } from "./noise";
-import { confirmPairingCode } from "./pairing-code";
+import { NoiseServer, type ServerIdentity } from "./noise";
 import { beginRegistration, scanQr } from "./pairing";
+import { confirmPairingCode } from "./pairing-code";
 import { StanzaRouter } from "./router";
 import { SeededSource } from "./seed";
 import { createLoopbackCertificate, type SelfSignedCertificate } from "./tls";
@@ -49,6 +49,7 @@ export class ProtocolSimulator {
   private router?: StanzaRouter;
   private tls?: SelfSignedCertificate;
   private nextConnectionId = 1;
+  private identity?: ServerIdentity;
   private onError: (error: unknown) => void = () => undefined;
 
   /** Baileys must trust this key (WA_CERT_DETAILS.PUBLIC_KEY) to accept the simulator's certificate. */
@@ -61,6 +62,7 @@ export class ProtocolSimulator {
   async start(options: ProtocolSimulatorOptions = {}): Promise<RunningSimulator> {
     const host = options.host ?? "127.0.0.1";
     this.world = new SimWorld(new SeededSource(options.seed ?? 1));
+    this.identity = undefined;
     this.world.latency = { ...this.world.latency, ...options.latency };
     this.onError = options.onError ?? this.onError;
     this.tls = await createLoopbackCertificate();
@@ -117,7 +119,11 @@ export class ProtocolSimulator {
     return paired;
   }
 
-  contactSend(phone: string, deviceId: string, content: ContactContent): Promise<{ id: string; encType: string }> {
+  contactSend(
+    phone: string,
+    deviceId: string,
+    content: ContactContent,
+  ): Promise<{ id: string; encType: string }> {
     return contactSend(this.world, this.requireMedia(), phone, this.world.device(deviceId), content);
   }
 
@@ -158,7 +164,11 @@ export class ProtocolSimulator {
   }
 
   /** Resolves with the next message `deviceId` sends that matches `predicate`. */
-  waitForSent(deviceId: string, predicate: (m: SentMessage) => boolean, timeoutMs = 30_000): Promise<SentMessage> {
+  waitForSent(
+    deviceId: string,
+    predicate: (m: SentMessage) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<SentMessage> {
     const existing = this.world.devices.get(deviceId)?.sent.find(predicate);
     if (existing) return Promise.resolve(existing);
     return this.world
@@ -170,6 +180,16 @@ export class ProtocolSimulator {
       .then((e) => e.message);
   }
 
+  /** The server's static key and certificate chain: the same for every socket of this seed. */
+  private serverIdentity(): ServerIdentity {
+    if (!this.identity) {
+      const staticKey = this.world.seed.keyPair("server-static");
+      const certChain = buildCertChain(this.world.seed.keyPair("intermediate"), staticKey);
+      this.identity = { staticKey, certChain };
+    }
+    return this.identity;
+  }
+
   private requireMedia(): MediaServer {
     if (!this.media) throw new Error("protocol-sim: not started");
     return this.media;
@@ -179,11 +199,7 @@ export class ProtocolSimulator {
     const world = this.world;
     const id = this.nextConnectionId++;
     const label = `conn#${id}`;
-    const noise = new NoiseServer(
-      world.seed.keyPair("server-static"),
-      buildCertChain(world.seed.keyPair("intermediate"), world.seed.keyPair("server-static")),
-      world.seed.keyPair(`${label}:ephemeral`),
-    );
+    const noise = new NoiseServer(this.serverIdentity(), world.seed.keyPair(`${label}:ephemeral`));
     const record: ConnectionRecord = { id, kind: "handshake", openedAt: new Date().toISOString() };
     world.logConnection(record);
     const router = this.router;

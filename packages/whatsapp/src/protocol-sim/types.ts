@@ -58,7 +58,9 @@ export interface ConnectionRecord {
   kind: "registration" | "login" | "handshake";
   deviceId?: string;
   openedAt: string;
+  /** When the server accepted the login (`<success>`): a device is "on" this socket from here… */
   loggedInAt?: string;
+  /** …to here: when the server ended the socket or saw the client close it. */
   closedAt?: string;
   /** Why the server ended it, if it did ("stream:error 515", "replaced", …). */
   endedBy?: string;

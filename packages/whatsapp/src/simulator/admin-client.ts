@@ -25,11 +25,23 @@ export class SimulatorAdminClient {
   }
   async injectInbound(
     sessionId: string,
-    input: { from: string; text?: string; pushName?: string; id?: string; media?: { type: string; data: Uint8Array; mimeType?: string; caption?: string; fileName?: string } },
+    input: {
+      from: string;
+      text?: string;
+      pushName?: string;
+      id?: string;
+      media?: { type: string; data: Uint8Array; mimeType?: string; caption?: string; fileName?: string };
+    },
   ): Promise<string> {
     const { media, ...rest } = input;
-    const wireMedia = media && { ...media, data: undefined, dataBase64: Buffer.from(media.data).toString("base64") };
-    return (await this.request<{ id: string }>("POST", "/admin/inbound", { sessionId, ...rest, media: wireMedia })).id;
+    const wireMedia = media && {
+      ...media,
+      data: undefined,
+      dataBase64: Buffer.from(media.data).toString("base64"),
+    };
+    return (
+      await this.request<{ id: string }>("POST", "/admin/inbound", { sessionId, ...rest, media: wireMedia })
+    ).id;
   }
   async disconnect(sessionId: string, code: number): Promise<boolean> {
     return (await this.request<{ closed: boolean }>("POST", "/admin/disconnect", { sessionId, code })).closed;

@@ -45,7 +45,14 @@ const routes: Record<string, (sim: WhatsappSimulator, body: unknown, query: URLS
       fileName: z.string().optional(),
     });
     const b = z
-      .object({ sessionId, from: z.string().min(5), text: z.string().optional(), media: mediaSchema.optional(), pushName: z.string().optional(), id: z.string().optional() })
+      .object({
+        sessionId,
+        from: z.string().min(5),
+        text: z.string().optional(),
+        media: mediaSchema.optional(),
+        pushName: z.string().optional(),
+        id: z.string().optional(),
+      })
       .parse(body);
     const { dataBase64, ...mediaRest } = b.media ?? { dataBase64: "" };
     const media = b.media && { ...mediaRest, type: b.media.type, data: Buffer.from(dataBase64, "base64") };
@@ -77,12 +84,22 @@ const routes: Record<string, (sim: WhatsappSimulator, body: unknown, query: URLS
   },
   "POST /admin/latency": (sim, body) => {
     sim.setLatency(
-      z.object({ ackMs: latencyMs.optional(), deliveredMs: latencyMs.nullable().optional(), readMs: latencyMs.nullable().optional() }).parse(body),
+      z
+        .object({
+          ackMs: latencyMs.optional(),
+          deliveredMs: latencyMs.nullable().optional(),
+          readMs: latencyMs.nullable().optional(),
+        })
+        .parse(body),
     );
     return { latency: sim.latency };
   },
   "POST /admin/auto-reply": (sim, body) => {
-    const b = z.object({ autoReply: z.object({ text: z.string().optional(), afterMs: latencyMs.optional() }).nullable() }).parse(body);
+    const b = z
+      .object({
+        autoReply: z.object({ text: z.string().optional(), afterMs: latencyMs.optional() }).nullable(),
+      })
+      .parse(body);
     sim.setAutoReply(b.autoReply);
     return { ok: true };
   },
@@ -111,7 +128,8 @@ export function handleAdmin(sim: WhatsappSimulator, method: string, url: URL, bo
   try {
     return { status: 200, body: route(sim, body, url.searchParams) };
   } catch (err) {
-    if (err instanceof z.ZodError) return { status: 400, body: { error: "invalid request", issues: err.issues } };
+    if (err instanceof z.ZodError)
+      return { status: 400, body: { error: "invalid request", issues: err.issues } };
     return { status: 409, body: { error: (err as Error).message } };
   }
 }

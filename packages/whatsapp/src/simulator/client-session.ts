@@ -31,8 +31,8 @@ export interface SimSessionOptions {
 
 interface LiveLink {
   link?: SimulatorLink;
-  generation: number;
   open: boolean;
+  /** Aborted when the socket is torn down: pending calls and sleeps end at once. */
   aborter: AbortController;
 }
 
@@ -41,7 +41,6 @@ export class SimulatorEngineSession implements EngineSession {
   private readonly events: SessionEvents;
   private readonly logger: EngineLogger;
   private live?: LiveLink;
-  private generation = 0;
   /** Server events are handled one at a time so creds are stored before the close that follows. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -66,7 +65,7 @@ export class SimulatorEngineSession implements EngineSession {
 
   async connect(): Promise<void> {
     if (this.live) return;
-    const live: LiveLink = { generation: ++this.generation, open: false, aborter: new AbortController() };
+    const live: LiveLink = { open: false, aborter: new AbortController() };
     this.live = live;
     let creds: unknown;
     try {
@@ -75,8 +74,15 @@ export class SimulatorEngineSession implements EngineSession {
       this.live = undefined;
       throw err;
     }
+    if (this.live !== live) return; // close() was called while the creds were loading
+    // Events wait until the link is stored, so a listener reacting to "open" can send at once.
+    let linkStored = () => {};
+    const ready = new Promise<void>((resolve) => {
+      linkStored = resolve;
+    });
     const sink = (event: SimEvent) => {
       this.chain = this.chain
+        .then(() => ready)
         .then(() => this.handle(live, event))
         .catch((err) => this.logger.error({ err }, "simulator event handling failed"));
     };
@@ -86,6 +92,8 @@ export class SimulatorEngineSession implements EngineSession {
       else link.close(); // close() was called while the socket was opening
     } catch (err) {
       sink({ t: "closed", code: 428, message: `cannot reach the simulator: ${(err as Error).message}` });
+    } finally {
+      linkStored();
     }
   }
 
@@ -135,7 +143,8 @@ export class SimulatorEngineSession implements EngineSession {
 
   private requireLink(needOpen: boolean): LiveLink & { link: SimulatorLink } {
     const live = this.live;
-    if (!live?.link || (needOpen && !live.open)) throw new SendError("not_connected", "session is not connected");
+    if (!live?.link || (needOpen && !live.open))
+      throw new SendError("not_connected", "session is not connected");
     return live as LiveLink & { link: SimulatorLink };
   }
 
@@ -176,10 +185,16 @@ export class SimulatorEngineSession implements EngineSession {
   async logout(): Promise<void> {
     const live = this.live;
     if (live?.link && live.open) {
-      await this.guarded(live, live.link.logout(), "logout").catch((err) =>
-        this.logger.warn({ err }, "simulator logout failed; clearing auth anyway"),
+      // The server answers, then closes with 401: wait for that close to be reported.
+      const closed = new Promise<void>((resolve) =>
+        live.aborter.signal.addEventListener("abort", () => resolve()),
       );
-      await this.chain; // let the 401 close be reported before we return
+      const loggedOut = live.link.logout().then(() => closed);
+      await this.guarded(live, loggedOut, "logout").catch((err: SendError) => {
+        if (err.kind !== "not_connected")
+          this.logger.warn({ err }, "simulator logout failed; clearing auth anyway");
+      });
+      await this.chain;
     }
     await this.close();
     await this.options.authStore.clear();

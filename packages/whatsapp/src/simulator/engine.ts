@@ -1,6 +1,6 @@
 // The in-process simulator engine: sessions talk to a WhatsappSimulator in the same process.
 import type { EngineSession, EngineSessionOptions, WhatsappEngine } from "../engine";
-import { SimulatorEngineSession, type SimTransport } from "./client-session";
+import { type SimTransport, SimulatorEngineSession } from "./client-session";
 import type { WhatsappSimulator } from "./simulator";
 
 export interface SimulatorEngineOptions {
@@ -10,7 +10,10 @@ export interface SimulatorEngineOptions {
   operationTimeoutMs?: number;
 }
 
-export function createSimulatorEngine(sim: WhatsappSimulator, options: SimulatorEngineOptions = {}): WhatsappEngine {
+export function createSimulatorEngine(
+  sim: WhatsappSimulator,
+  options: SimulatorEngineOptions = {},
+): WhatsappEngine {
   const clientId = options.clientId ?? `pid-${process.pid}`;
   const transport: SimTransport = {
     open: async (sessionId, creds, sink) => sim.connect(sessionId, clientId, creds, sink),

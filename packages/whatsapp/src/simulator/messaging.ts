@@ -99,7 +99,14 @@ export class SimMessaging {
     }
     pushCapped(
       session.sent,
-      { sessionId: session.sessionId, messageId: request.messageId, to: request.to, from: device.jid, content: request.content, acceptedAt },
+      {
+        sessionId: session.sessionId,
+        messageId: request.messageId,
+        to: request.to,
+        from: device.jid,
+        content: request.content,
+        acceptedAt,
+      },
       this.host.logLimit,
     );
     await this.host.sleep(ackMs);
@@ -121,7 +128,11 @@ export class SimMessaging {
     });
   }
 
-  private receipt(session: SessionState, request: WireSendRequest, status: "server_ack" | "delivered" | "read") {
+  private receipt(
+    session: SessionState,
+    request: WireSendRequest,
+    status: "server_ack" | "delivered" | "read",
+  ) {
     this.host.deliver(session, {
       t: "receipts",
       receipts: [{ messageId: request.messageId, chat: request.to, status, timestamp: Date.now() }],

@@ -88,11 +88,17 @@ export class SimulatorServer {
         return ws.close(1007, "invalid JSON");
       }
       if (!link) {
-        if (frame.op !== "hello" || typeof frame.sessionId !== "string") return ws.close(1008, "hello expected");
-        link = this.simulator.connect(frame.sessionId, String(frame.clientId ?? "remote"), frame.creds, (ev) => {
-          send({ ev });
-          if (ev.t === "closed") ws.close(1000);
-        });
+        if (frame.op !== "hello" || typeof frame.sessionId !== "string")
+          return ws.close(1008, "hello expected");
+        link = this.simulator.connect(
+          frame.sessionId,
+          String(frame.clientId ?? "remote"),
+          frame.creds,
+          (ev) => {
+            send({ ev });
+            if (ev.t === "closed") ws.close(1000);
+          },
+        );
         return;
       }
       if (frame.op === "hello") return;
@@ -101,7 +107,11 @@ export class SimulatorServer {
         call.then(
           (result) => send({ rid, ok: true, result }),
           (err: Error & { kind?: string; code?: number }) =>
-            send({ rid, ok: false, error: { kind: err.kind ?? "server_error", message: err.message, code: err.code } }),
+            send({
+              rid,
+              ok: false,
+              error: { kind: err.kind ?? "server_error", message: err.message, code: err.code },
+            }),
         );
       const current = link;
       switch (frame.op) {
@@ -110,7 +120,9 @@ export class SimulatorServer {
         case "pairingCode":
           return void reply(current.requestPairingCode(frame.phone));
         case "download":
-          return void reply(current.download(frame.mediaRef).then((bytes) => Buffer.from(bytes).toString("base64")));
+          return void reply(
+            current.download(frame.mediaRef).then((bytes) => Buffer.from(bytes).toString("base64")),
+          );
         case "logout":
           // Answer first: the logout closes this socket.
           send({ rid, ok: true, result: null });

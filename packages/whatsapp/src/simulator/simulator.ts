@@ -16,7 +16,13 @@ import {
   type ServerConnection,
   type SessionState,
 } from "./state";
-import { isSimulatorCreds, type SimEvent, type SimulatorCreds, type WireSendRequest, type WireSendResult } from "./wire";
+import {
+  isSimulatorCreds,
+  type SimEvent,
+  type SimulatorCreds,
+  type WireSendRequest,
+  type WireSendResult,
+} from "./wire";
 
 export interface SimulatorOptions {
   seed?: number;
@@ -80,9 +86,19 @@ export class WhatsappSimulator {
 
   // ---- transport entry point -------------------------------------------------------------
 
-  connect(sessionId: string, clientId: string, creds: unknown, sink: (event: SimEvent) => void): SimulatorLink {
+  connect(
+    sessionId: string,
+    clientId: string,
+    creds: unknown,
+    sink: (event: SimEvent) => void,
+  ): SimulatorLink {
     const session = this.session(sessionId);
-    const log: ConnectionLogEntry = { connectionId: this.nextConnectionId++, sessionId, clientId, openedAt: Date.now() };
+    const log: ConnectionLogEntry = {
+      connectionId: this.nextConnectionId++,
+      sessionId,
+      clientId,
+      openedAt: Date.now(),
+    };
     pushCapped(this.connections, log, this.logLimit * 10);
     const conn: ServerConnection = {
       id: log.connectionId,
@@ -116,20 +132,34 @@ export class WhatsappSimulator {
     };
   }
 
-  private login(session: SessionState, conn: ServerConnection, log: ConnectionLogEntry, creds: SimulatorCreds) {
+  private login(
+    session: SessionState,
+    conn: ServerConnection,
+    log: ConnectionLogEntry,
+    creds: SimulatorCreds,
+  ) {
     const device = this.devices.get(creds.deviceToken);
     if (!device?.linked) return conn.terminate(401, "device is not linked");
     const account = this.account(device.phone);
     if (account.restriction === 403) return conn.terminate(403, "account is banned");
     conn.device = device;
     log.loggedInAt = Date.now();
-    conn.emit({ t: "open", me: { jid: device.jid, phone: device.phone, lid: device.lid, pushName: account.pushName } });
+    conn.emit({
+      t: "open",
+      me: { jid: device.jid, phone: device.phone, lid: device.lid, pushName: account.pushName },
+    });
     const queued = session.offline.splice(0);
     for (const event of queued) conn.emit(event);
   }
 
-  private drop(conn: ServerConnection, log: ConnectionLogEntry, code: number | undefined, by: "client" | "server") {
-    if (log.closedAt === undefined) Object.assign(log, { closedAt: Date.now(), closeCode: code, closedBy: by });
+  private drop(
+    conn: ServerConnection,
+    log: ConnectionLogEntry,
+    code: number | undefined,
+    by: "client" | "server",
+  ) {
+    if (log.closedAt === undefined)
+      Object.assign(log, { closedAt: Date.now(), closeCode: code, closedBy: by });
     conn.closed = true;
     const session = this.session(conn.sessionId);
     if (session.conn !== conn) return;
@@ -176,7 +206,8 @@ export class WhatsappSimulator {
   scanQr(target: string, phone: string, pushName?: string): void {
     const session =
       this.sessions.get(target) ?? [...this.sessions.values()].find((s) => s.qr && s.qr.value === target);
-    if (!session?.qr || !session.conn) throw new Error("no QR code is waiting for a scan (expired or unknown)");
+    if (!session?.qr || !session.conn)
+      throw new Error("no QR code is waiting for a scan (expired or unknown)");
     this.pair(session, session.conn, phone.replace(/\D/g, ""), pushName);
   }
 
@@ -275,7 +306,9 @@ export class WhatsappSimulator {
   }
 
   connectionLog(sessionId?: string): ConnectionLogEntry[] {
-    return this.connections.filter((entry) => !sessionId || entry.sessionId === sessionId).map((e) => ({ ...e }));
+    return this.connections
+      .filter((entry) => !sessionId || entry.sessionId === sessionId)
+      .map((e) => ({ ...e }));
   }
 
   sessionInfo(sessionId: string): SessionInfo {

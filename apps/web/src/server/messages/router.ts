@@ -2,6 +2,7 @@ import { MessageSource } from "@zapflow/db";
 import { acceptOutboundMessage, acceptOutboundMessages } from "@zapflow/queue/services/messages";
 import { z } from "zod";
 import type { CompanyRole } from "../trpc";
+import { dlqRouter } from "./dlq-router";
 import { companyProcedure, createTRPCRouter } from "../trpc";
 import { acceptOutput, listInput, messageOutput, sendBody } from "./schemas";
 import * as messages from "./service";
@@ -20,6 +21,8 @@ const bulkItemResult = z.object({
 });
 
 export const messagesRouter = createTRPCRouter({
+  dlq: dlqRouter,
+
   send: write
     .meta({
       scope: "messages:write",
@@ -58,6 +61,8 @@ export const messagesRouter = createTRPCRouter({
   chats: read
     .input(z.object({ sessionId: z.string().min(1) }))
     .query(({ ctx, input }) => messages.listChats(ctx.prisma, ctx.companyId, input.sessionId)),
+
+  queueDepths: read.query(({ ctx }) => messages.sendQueueDepths(ctx, ctx.companyId)),
 
   stats: read
     .input(z.object({ hours: z.number().int().min(1).max(168).default(24) }).optional())

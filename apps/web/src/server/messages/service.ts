@@ -1,5 +1,6 @@
 // Message queries for the dashboard and API (writes go through @zapflow/queue services).
 import type { Prisma, PrismaClient } from "@zapflow/db";
+import { getQueueCounts, type QueueRegistry } from "@zapflow/queue";
 import { NotFoundError } from "@zapflow/queue/services/errors";
 import type { ListMessagesInput } from "./schemas";
 
@@ -87,4 +88,14 @@ export async function hourlyStats(prisma: PrismaClient, companyId: string, hours
 export async function statusCounts(prisma: PrismaClient, companyId: string) {
   const groups = await prisma.message.groupBy({ by: ["status"], where: { companyId }, _count: { _all: true } });
   return Object.fromEntries(groups.map((g) => [g.status, g._count._all])) as Record<string, number>;
+}
+
+/** Depth of each of the company's send queues (one per session). */
+export async function sendQueueDepths(deps: { prisma: PrismaClient; queues: QueueRegistry }, companyId: string) {
+  const sessions = await deps.prisma.whatsappSession.findMany({
+    where: { companyId },
+    select: { id: true, label: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return Promise.all(sessions.map(async (s) => ({ ...s, ...(await getQueueCounts(deps.queues.send(s.id))) })));
 }

@@ -1,0 +1,168 @@
+// End-to-end send throughput: accept → persist → queue → owner worker → simulator → SENT and
+// DELIVERED written, for SESSIONS × PER_SESSION messages with limits off, next to raw BullMQ no-op
+// throughput of the same shape (one queue per session, concurrency 1) on the same Redis.
+import { createTestDatabase } from "@zapflow/db/testing";
+import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
+import { acceptOutboundMessages } from "@zapflow/queue/services/messages";
+import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queue/testing";
+import { createSimulatorEngine, InMemoryAuthStore, WhatsappSimulator } from "@zapflow/whatsapp/simulator";
+import { Queue, Worker } from "bullmq";
+import pino from "pino";
+import { Registry } from "prom-client";
+import { loadConfig } from "../../apps/worker/src/config";
+import { createMessagesModule } from "../../apps/worker/src/messages/module";
+import { SessionBus } from "../../apps/worker/src/session-bus";
+
+const SESSIONS = Number(process.env.BENCH_SEND_SESSIONS ?? 100);
+const PER_SESSION = Number(process.env.BENCH_SEND_PER_SESSION ?? 200);
+const ACCEPT_BATCH = 100;
+const LIMITS_OFF = {
+  LIMIT_PER_NUMBER_PER_MINUTE: "0",
+  LIMIT_PER_NUMBER_PER_DAY: "0",
+  LIMIT_PER_COMPANY_PER_MINUTE: "0",
+  LIMIT_PER_COMPANY_PER_DAY: "0",
+  WARMUP_ENABLED: "false",
+  SEND_MIN_DELAY_MS: "0",
+  SEND_MAX_DELAY_MS: "0",
+  TYPING_PRESENCE: "false",
+};
+
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function rawBullmq(prefix: string): Promise<number> {
+  const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
+  const queues = Array.from({ length: SESSIONS }, (_, i) => new Queue(`raw${i}`, { connection, prefix }));
+  for (const q of queues) {
+    await q.addBulk(Array.from({ length: PER_SESSION }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: true } })));
+  }
+  const workers: Worker[] = [];
+  let done = 0;
+  const total = SESSIONS * PER_SESSION;
+  const start = performance.now();
+  const finished = new Promise<void>((resolve) => {
+    for (const q of queues) {
+      const w = new Worker(q.name, async () => undefined, { connection, prefix, concurrency: 1 });
+      w.on("completed", () => {
+        if (++done === total) resolve();
+      });
+      workers.push(w);
+    }
+  });
+  await finished;
+  const rate = total / ((performance.now() - start) / 1000);
+  await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(queues.map((q) => q.close()));
+  connection.disconnect();
+  return rate;
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  Object.assign(process.env, LIMITS_OFF);
+  const rss = setInterval(sampleRss, 100);
+  const db = await createTestDatabase("benchsend");
+  const prefix = createTestPrefix("benchsend");
+  const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
+  const queues = new QueueRegistry({ connection, prefix, maxSendQueues: SESSIONS * 2 });
+  const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, WA_ENGINE: "simulator" });
+  const prisma = db.prisma;
+  const bus = new SessionBus();
+  const ctx = { config, workerId: "bench", prisma, logger: pino({ level: "silent" }), metrics: new Registry(), bus };
+  const messages = createMessagesModule({ connection, queues });
+  const sim = new WhatsappSimulator({ restartAfterPairing: false, latency: { ackMs: 1, deliveredMs: 5, readMs: 60_000 } });
+  const engine = createSimulatorEngine(sim);
+  try {
+    const rawRate = await rawBullmq(prefix);
+    if (process.env.BENCH_DEBUG) console.error("raw", rawRate);
+    await messages.start(ctx);
+    const company = await prisma.company.create({ data: { name: "Bench", slug: prefix } });
+    const sessionIds: string[] = [];
+    for (let i = 0; i < SESSIONS; i++) {
+      const row = await prisma.whatsappSession.create({
+        data: { companyId: company.id, label: `n${i}`, engine: "SIMULATOR", status: "CONNECTED" },
+      });
+      const session = engine.createSession({ sessionId: row.id, authStore: new InMemoryAuthStore() });
+      const opened = new Promise<void>((r) => session.on("connection", (s) => s === "open" && r()));
+      session.on("qr", () => sim.scanQr(row.id, `55119${String(i).padStart(8, "0")}`));
+      session.on("receipts", (receipts) => bus.emit("receipts", { sessionId: row.id, companyId: company.id, receipts }));
+      await session.connect();
+      await opened;
+      bus.markReady({ sessionId: row.id, companyId: company.id, engine: session });
+      sessionIds.push(row.id);
+    }
+    await new Promise((r) => setTimeout(r, 500)); // send workers up
+
+    const total = SESSIONS * PER_SESSION;
+    const acceptLatencies: number[] = [];
+    const start = performance.now();
+    // Accept traffic as the API would: batches of ACCEPT_BATCH, spread over the sessions, 4 callers at once.
+    const batches: { sessionId: string; to: string; type: "text"; text: string }[][] = [];
+    for (let j = 0; j < PER_SESSION; j += ACCEPT_BATCH / SESSIONS > 1 ? ACCEPT_BATCH / SESSIONS : 1) {
+      const batch = sessionIds.map((sessionId, i) => ({
+        sessionId,
+        to: `55219${String((i * PER_SESSION + j) % 5000).padStart(8, "0")}`,
+        type: "text" as const,
+        text: `bench ${j}`,
+      }));
+      for (let k = 0; k < batch.length; k += ACCEPT_BATCH) batches.push(batch.slice(k, k + ACCEPT_BATCH));
+    }
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++] as (typeof batches)[number];
+          const t0 = performance.now();
+          await acceptOutboundMessages({ prisma, queues }, company.id, batch);
+          const per = (performance.now() - t0) / batch.length;
+          for (let n = 0; n < batch.length; n++) acceptLatencies.push(per);
+        }
+      }),
+    );
+    const acceptedAt = performance.now();
+    let sent = 0;
+    let delivered = 0;
+    while (delivered < total) {
+      if (process.env.BENCH_DEBUG) console.error("progress", delivered, await prisma.message.groupBy({ by: ["status"], _count: true }));
+      await new Promise((r) => setTimeout(r, 250));
+      delivered = await prisma.message.count({ where: { companyId: company.id, status: "DELIVERED" } });
+      if (performance.now() - start > 600_000) break;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    sent = await prisma.message.count({ where: { companyId: company.id, sentAt: { not: null } } });
+    const e2eRate = delivered / seconds;
+    const sortedAccept = acceptLatencies.sort((a, b) => a - b);
+    const simSent = sim.sentLog().length;
+    return {
+      sessions: SESSIONS,
+      messages: total,
+      sent,
+      delivered,
+      simulatorSends: simSent,
+      seconds: Number(seconds.toFixed(2)),
+      acceptSeconds: Number(((acceptedAt - start) / 1000).toFixed(2)),
+      endToEndMsgPerSec: Math.round(e2eRate),
+      rawBullmqNoopJobsPerSec: Math.round(rawRate),
+      ratio: Number((e2eRate / rawRate).toFixed(3)),
+      acceptLatencyMsPerMessage: {
+        p50: Number(percentile(sortedAccept, 50).toFixed(3)),
+        p99: Number(percentile(sortedAccept, 99).toFixed(3)),
+        note: `bulk accept in batches of ${ACCEPT_BATCH}; per-message share of the batch call`,
+      },
+      peakRssMb: Math.round(peakRss / 1_048_576),
+    };
+  } finally {
+    clearInterval(rss);
+    await messages.stop();
+    sim.shutdown();
+    await queues.close();
+    connection.disconnect();
+    await deleteRedisPrefix(prefix);
+    await db.drop();
+  }
+}
