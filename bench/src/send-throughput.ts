@@ -1,6 +1,7 @@
 // End-to-end send throughput: accept → persist → queue → owner worker → simulator → SENT and
 // DELIVERED written, for SESSIONS × PER_SESSION messages with limits off, next to raw BullMQ no-op
 // throughput of the same shape (one queue per session, concurrency 1) on the same Redis.
+import { createPrisma } from "@zapflow/db";
 import { createTestDatabase } from "@zapflow/db/testing";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
 import { acceptOutboundMessages } from "@zapflow/queue/services/messages";
@@ -40,7 +41,13 @@ async function rawBullmq(prefix: string): Promise<number> {
   const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
   const queues = Array.from({ length: SESSIONS }, (_, i) => new Queue(`raw${i}`, { connection, prefix }));
   for (const q of queues) {
-    await q.addBulk(Array.from({ length: PER_SESSION }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: true } })));
+    await q.addBulk(
+      Array.from({ length: PER_SESSION }, (_, j) => ({
+        name: "noop",
+        data: { j },
+        opts: { removeOnComplete: true },
+      })),
+    );
   }
   const workers: Worker[] = [];
   let done = 0;
@@ -70,16 +77,31 @@ export async function run(): Promise<Record<string, unknown>> {
   const prefix = createTestPrefix("benchsend");
   const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
   const queues = new QueueRegistry({ connection, prefix, maxSendQueues: SESSIONS * 2 });
-  const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, WA_ENGINE: "simulator" });
-  const prisma = db.prisma;
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    WA_ENGINE: "simulator",
+  });
+  // The worker's pool size (DB_POOL_MAX default 10) plus room for the accepting callers.
+  const prisma = createPrisma({ url: db.url, max: 20 });
   const bus = new SessionBus();
-  const ctx = { config, workerId: "bench", prisma, logger: pino({ level: "silent" }), metrics: new Registry(), bus };
+  const ctx = {
+    config,
+    workerId: "bench",
+    prisma,
+    logger: pino({ level: "silent" }),
+    metrics: new Registry(),
+    bus,
+  };
   const messages = createMessagesModule({ connection, queues });
-  const sim = new WhatsappSimulator({ restartAfterPairing: false, latency: { ackMs: 1, deliveredMs: 5, readMs: 60_000 } });
+  const sim = new WhatsappSimulator({
+    restartAfterPairing: false,
+    latency: { ackMs: 1, deliveredMs: 5, readMs: 60_000 },
+  });
   const engine = createSimulatorEngine(sim);
   try {
     const rawRate = await rawBullmq(prefix);
-    if (process.env.BENCH_DEBUG) console.error("raw", rawRate);
     await messages.start(ctx);
     const company = await prisma.company.create({ data: { name: "Bench", slug: prefix } });
     const sessionIds: string[] = [];
@@ -90,7 +112,9 @@ export async function run(): Promise<Record<string, unknown>> {
       const session = engine.createSession({ sessionId: row.id, authStore: new InMemoryAuthStore() });
       const opened = new Promise<void>((r) => session.on("connection", (s) => s === "open" && r()));
       session.on("qr", () => sim.scanQr(row.id, `55119${String(i).padStart(8, "0")}`));
-      session.on("receipts", (receipts) => bus.emit("receipts", { sessionId: row.id, companyId: company.id, receipts }));
+      session.on("receipts", (receipts) =>
+        bus.emit("receipts", { sessionId: row.id, companyId: company.id, receipts }),
+      );
       await session.connect();
       await opened;
       bus.markReady({ sessionId: row.id, companyId: company.id, engine: session });
@@ -103,7 +127,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const start = performance.now();
     // Accept traffic as the API would: batches of ACCEPT_BATCH, spread over the sessions, 4 callers at once.
     const batches: { sessionId: string; to: string; type: "text"; text: string }[][] = [];
-    for (let j = 0; j < PER_SESSION; j += ACCEPT_BATCH / SESSIONS > 1 ? ACCEPT_BATCH / SESSIONS : 1) {
+    for (let j = 0; j < PER_SESSION; j++) {
       const batch = sessionIds.map((sessionId, i) => ({
         sessionId,
         to: `55219${String((i * PER_SESSION + j) % 5000).padStart(8, "0")}`,
@@ -128,7 +152,6 @@ export async function run(): Promise<Record<string, unknown>> {
     let sent = 0;
     let delivered = 0;
     while (delivered < total) {
-      if (process.env.BENCH_DEBUG) console.error("progress", delivered, await prisma.message.groupBy({ by: ["status"], _count: true }));
       await new Promise((r) => setTimeout(r, 250));
       delivered = await prisma.message.count({ where: { companyId: company.id, status: "DELIVERED" } });
       if (performance.now() - start > 600_000) break;
@@ -163,6 +186,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await queues.close();
     connection.disconnect();
     await deleteRedisPrefix(prefix);
+    await prisma.$disconnect();
     await db.drop();
   }
 }

@@ -4,8 +4,8 @@
 // A procedure added without a row in `cases` fails the coverage test.
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "@/server/root";
 import { createTestWorld, type TestWorld } from "./support/fixture";
+import { allProcedurePaths, callPath } from "./support/procedures";
 import { type CompanyAData, seedCompanyA, snapshotCompanyA } from "./support/seed-a";
 
 /** Namespaces owned by the campaigns helper, who tests their own procedures' tenancy. */
@@ -67,13 +67,8 @@ const cases: Record<string, Inputs> = {
 
 const REFUSALS = new Set(["NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED"]);
 
-export function procedurePaths(): string[] {
-  return Object.keys(appRouter._def.procedures).filter((p) => !OWNED_ELSEWHERE.some((ns) => p.startsWith(ns)));
-}
-
-export function callPath(caller: unknown, path: string, input: unknown): Promise<unknown> {
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
-  return (fn as (i: unknown) => Promise<unknown>)(input);
+function procedurePaths(): string[] {
+  return allProcedurePaths().filter((p) => !OWNED_ELSEWHERE.some((ns) => p.startsWith(ns)));
 }
 
 let w: TestWorld;

@@ -2,7 +2,11 @@
 import { MessageStatus } from "@zapflow/db";
 import { jobId } from "@zapflow/queue";
 import { listDeadLetters, retryDeadLetters } from "@zapflow/queue/services/dlq";
-import { acceptOutboundMessage, acceptOutboundMessages, ValidationError } from "@zapflow/queue/services/messages";
+import {
+  acceptOutboundMessage,
+  acceptOutboundMessages,
+  ValidationError,
+} from "@zapflow/queue/services/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, waitFor } from "./support/messaging-harness";
 
@@ -18,7 +22,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const statusOf = async (id: string) => (await h.db.prisma.message.findUniqueOrThrow({ where: { id } })).status;
+const statusOf = async (id: string) =>
+  (await h.db.prisma.message.findUniqueOrThrow({ where: { id } })).status;
 
 describe("accept", () => {
   it("rejects malformed sends with field-level errors and writes nothing", async () => {
@@ -57,10 +62,18 @@ describe("accept", () => {
   });
 
   it("20 concurrent accepts with one idempotency key → one row, one job", async () => {
-    const input = { sessionId: sessionA, to: "+55 11 98765-0000", type: "text", text: "once", idempotencyKey: "k-race" };
+    const input = {
+      sessionId: sessionA,
+      to: "+55 11 98765-0000",
+      type: "text",
+      text: "once",
+      idempotencyKey: "k-race",
+    };
     await h.queues.send(sessionA).pause(); // keep the job in the queue so it can be counted
     try {
-      const results = await Promise.all(Array.from({ length: 20 }, () => acceptOutboundMessage(deps(), h.companyId, input)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => acceptOutboundMessage(deps(), h.companyId, input)),
+      );
       const ids = new Set(results.map((r) => r.message.id));
       expect(ids.size).toBe(1);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -84,10 +97,14 @@ describe("send", () => {
     const result = await acceptOutboundMessages(deps(), h.companyId, inputs);
     expect(result.accepted).toBe(90);
     const ids = result.results.map((r) => r.messageId as string);
-    await waitFor(async () => (await h.db.prisma.message.count({ where: { id: { in: ids }, status: "READ" } })) === 90);
+    await waitFor(
+      async () => (await h.db.prisma.message.count({ where: { id: { in: ids }, status: "READ" } })) === 90,
+    );
     const sent = h.sim.sentLog(sessionA).filter((s) => ids.length && s.content.type === "text");
     for (const to of chats) {
-      const texts = sent.filter((s) => s.to === `${to}@s.whatsapp.net`).map((s) => (s.content as { text: string }).text);
+      const texts = sent
+        .filter((s) => s.to === `${to}@s.whatsapp.net`)
+        .map((s) => (s.content as { text: string }).text);
       expect(texts).toEqual(Array.from({ length: 30 }, (_, i) => `${to}#${i}`));
     }
     const rows = await h.db.prisma.message.findMany({ where: { id: { in: ids } } });
@@ -126,7 +143,9 @@ describe("send", () => {
     const listed = await listDeadLetters(deps(), h.companyId, { error: fragment, sessionId: sessionA });
     expect(listed.items.map((m) => m.id)).toContain(message.id);
     expect(await retryDeadLetters(deps(), h.companyId, [message.id])).toEqual([message.id]);
-    await waitFor(async () => [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(await statusOf(message.id)));
+    await waitFor(async () =>
+      [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(await statusOf(message.id)),
+    );
     const after = await h.db.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
     expect(after.attempts).toBe(6);
     expect(h.sim.sentLog(sessionA).filter((s) => s.messageId === message.waMessageId)).toHaveLength(1);
@@ -134,9 +153,22 @@ describe("send", () => {
 
   it("skips expired messages (never sent late) and cancelled ones", async () => {
     await h.queues.send(sessionA).pause();
-    const old = await acceptOutboundMessage(deps(), h.companyId, { sessionId: sessionA, to: "5511940000000", type: "text", text: "late" });
-    const cancelled = await acceptOutboundMessage(deps(), h.companyId, { sessionId: sessionA, to: "5511940000000", type: "text", text: "no" });
-    await h.db.prisma.message.update({ where: { id: old.message.id }, data: { queuedAt: new Date(Date.now() - 25 * 3_600_000) } });
+    const old = await acceptOutboundMessage(deps(), h.companyId, {
+      sessionId: sessionA,
+      to: "5511940000000",
+      type: "text",
+      text: "late",
+    });
+    const cancelled = await acceptOutboundMessage(deps(), h.companyId, {
+      sessionId: sessionA,
+      to: "5511940000000",
+      type: "text",
+      text: "no",
+    });
+    await h.db.prisma.message.update({
+      where: { id: old.message.id },
+      data: { queuedAt: new Date(Date.now() - 25 * 3_600_000) },
+    });
     await h.db.prisma.message.update({ where: { id: cancelled.message.id }, data: { status: "CANCELLED" } });
     await h.queues.send(sessionA).resume();
     await waitFor(async () => (await statusOf(old.message.id)) === MessageStatus.EXPIRED);
@@ -152,19 +184,36 @@ describe("send", () => {
 describe("maintenance", () => {
   it("recovers stuck PROCESSING rows and expires stale QUEUED rows", async () => {
     await h.queues.send(sessionA).pause();
-    const stuck = await acceptOutboundMessage(deps(), h.companyId, { sessionId: sessionA, to: "5511930000000", type: "text", text: "stuck" });
-    const stale = await acceptOutboundMessage(deps(), h.companyId, { sessionId: sessionA, to: "5511930000000", type: "text", text: "stale" });
+    const stuck = await acceptOutboundMessage(deps(), h.companyId, {
+      sessionId: sessionA,
+      to: "5511930000000",
+      type: "text",
+      text: "stuck",
+    });
+    const stale = await acceptOutboundMessage(deps(), h.companyId, {
+      sessionId: sessionA,
+      to: "5511930000000",
+      type: "text",
+      text: "stale",
+    });
     // The owner "died" mid-send: row PROCESSING, its job gone.
     await h.queues.send(sessionA).remove(jobId.messageSend(stuck.message.id));
     await h.db.prisma.message.update({
       where: { id: stuck.message.id },
       data: { status: "PROCESSING", attempts: 1, processingAt: new Date(Date.now() - 3_600_000) },
     });
-    await h.db.prisma.message.update({ where: { id: stale.message.id }, data: { queuedAt: new Date(Date.now() - 48 * 3_600_000) } });
+    await h.db.prisma.message.update({
+      where: { id: stale.message.id },
+      data: { queuedAt: new Date(Date.now() - 48 * 3_600_000) },
+    });
     expect(await h.maintenance.run("expire-queued")).toBe(1);
     expect(await h.maintenance.run("recover-stuck")).toMatchObject({ recovered: 1 });
     await h.queues.send(sessionA).resume();
-    await waitFor(async () => [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(await statusOf(stuck.message.id)));
+    await waitFor(async () =>
+      [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(
+        await statusOf(stuck.message.id),
+      ),
+    );
     expect(await statusOf(stale.message.id)).toBe(MessageStatus.EXPIRED);
   });
 });
@@ -172,17 +221,28 @@ describe("maintenance", () => {
 describe("receive", () => {
   it("persists inbound once, upserts the contact, honours opt-out keywords", async () => {
     const waId = h.sim.injectInbound(sessionA, { from: "5511920000000", text: "hello", pushName: "Ana" });
-    await waitFor(() => h.db.prisma.message.findFirst({ where: { waMessageId: waId, direction: "INBOUND" } }));
+    await waitFor(() =>
+      h.db.prisma.message.findFirst({ where: { waMessageId: waId, direction: "INBOUND" } }),
+    );
     const contact = await h.db.prisma.contact.findFirstOrThrow({ where: { phone: "+5511920000000" } });
     expect(contact.name).toBe("Ana");
     // The same WhatsApp id again (a redelivery) is not stored twice.
     h.ctx.bus.emit("inbound", {
       sessionId: sessionA,
       companyId: h.companyId,
-      messages: [{ id: waId, from: "5511920000000@s.whatsapp.net", timestamp: new Date(), content: { type: "text", text: "hello" } }],
+      messages: [
+        {
+          id: waId,
+          from: "5511920000000@s.whatsapp.net",
+          timestamp: new Date(),
+          content: { type: "text", text: "hello" },
+        },
+      ],
     });
     h.sim.injectInbound(sessionA, { from: "5511920000000", text: "  sair " });
-    await waitFor(async () => (await h.db.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).optedOut);
+    await waitFor(
+      async () => (await h.db.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).optedOut,
+    );
     expect(await h.db.prisma.message.count({ where: { waMessageId: waId } })).toBe(1);
     const err = await acceptOutboundMessage(deps(), h.companyId, {
       sessionId: sessionA,

@@ -1,4 +1,7 @@
-import type { WASocket } from "@whiskeysockets/baileys";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { useMultiFileAuthState, type WASocket } from "@whiskeysockets/baileys";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DisconnectCode, ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
 import {
@@ -71,6 +74,33 @@ describe("protocol simulator: pairing, logins and disconnects with real Baileys"
     const logins = sim.connections().filter((c) => c.deviceId === deviceId && c.kind === "login");
     expect(logins).toHaveLength(2);
     expect(sim.devices().filter((d) => d.phone === "15559990200")).toHaveLength(1);
+  });
+
+  it("credentials saved to disk log in from a fresh process-like load without pairing again", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "protocol-sim-auth-"));
+    try {
+      const saved = await useMultiFileAuthState(dir);
+      const sock = track(openSocket(running, saved.state));
+      sock.ev.on("creds.update", saved.saveCreds);
+      const { qr } = await waitForConnection(sock, (u) => Boolean(u.qr));
+      const restarted = waitForConnection(sock, isClose);
+      const device = await sim.scan(qr ?? "", "15559990250");
+      expect(closeCode(await restarted)).toBe(515);
+      await saved.saveCreds();
+      const pairedCount = sim.devices().length;
+      // a "restarted worker": nothing in memory, everything read back from the folder
+      const reloaded = await useMultiFileAuthState(dir);
+      const again = track(openSocket(running, reloaded.state));
+      again.ev.on("creds.update", reloaded.saveCreds);
+      await waitForConnection(again, isOpen);
+      expect(reloaded.state.creds.me?.id).toBe(`${device.id}@s.whatsapp.net`);
+      expect(sim.devices()).toHaveLength(pairedCount);
+      expect(sim.devices().find((d) => d.id === device.id)?.online).toBe(true);
+    } finally {
+      for (const sock of sockets.splice(0)) sock.end(undefined);
+      // Baileys may still be writing key files as its socket ends
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
   });
 
   it("a forced 515 closes with 515 and the next socket logs in", async () => {

@@ -70,11 +70,15 @@ export function createMaintenanceModule(opts: MaintenanceModuleOptions = {}): Wo
         logger.debug({ task, result }, "maintenance task done");
         return result;
       };
-      const worker: Worker = createQueueWorker(QueueName.maintenance, (data) => runTask?.(data.task) ?? Promise.resolve(), {
-        connection,
-        prefix: config.REDIS_PREFIX,
-        concurrency: 1,
-      });
+      const worker: Worker = createQueueWorker(
+        QueueName.maintenance,
+        (data) => runTask?.(data.task) ?? Promise.resolve(),
+        {
+          connection,
+          prefix: config.REDIS_PREFIX,
+          concurrency: 1,
+        },
+      );
       worker.on("error", (err) => logger.warn({ err }, "maintenance worker error"));
       closers.unshift(() => closeQueueWorker(worker));
       const queue = queues.get(QueueName.maintenance);

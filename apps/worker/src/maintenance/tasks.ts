@@ -35,9 +35,14 @@ export async function recoverStuck(d: MaintenanceDeps): Promise<{ recovered: num
     select: { id: true, companyId: true, sessionId: true, priority: true, attempts: true },
   });
   for (const m of stuck) {
-    await requeueMessageSend(d.queues, { messageId: m.id, companyId: m.companyId, sessionId: m.sessionId }, Math.max(1, m.attempts), {
-      priority: m.priority,
-    });
+    await requeueMessageSend(
+      d.queues,
+      { messageId: m.id, companyId: m.companyId, sessionId: m.sessionId },
+      Math.max(1, m.attempts),
+      {
+        priority: m.priority,
+      },
+    );
   }
   const queued = await d.prisma.message.findMany({
     where: { status: MessageStatus.QUEUED, queuedAt: { lt: cutoff } },
@@ -48,7 +53,12 @@ export async function recoverStuck(d: MaintenanceDeps): Promise<{ recovered: num
   if (queued.length) {
     await enqueueMessageSendBulk(
       d.queues,
-      queued.map((m) => ({ messageId: m.id, companyId: m.companyId, sessionId: m.sessionId, priority: m.priority })),
+      queued.map((m) => ({
+        messageId: m.id,
+        companyId: m.companyId,
+        sessionId: m.sessionId,
+        priority: m.priority,
+      })),
     );
   }
   return { recovered: stuck.length, reenqueued: queued.length };
@@ -78,7 +88,9 @@ export async function expireQueued(d: MaintenanceDeps): Promise<number> {
 }
 
 /** Trims old events, final-state messages past their company's retention, and finished jobs. */
-export async function applyRetention(d: MaintenanceDeps): Promise<{ events: number; messages: number; jobs: number }> {
+export async function applyRetention(
+  d: MaintenanceDeps,
+): Promise<{ events: number; messages: number; jobs: number }> {
   const events = await d.prisma.event.deleteMany({
     where: { createdAt: { lt: new Date(Date.now() - d.eventRetentionDays * DAY_MS) } },
   });

@@ -15,7 +15,11 @@ export interface FailureRateOptions {
   windowMs: number;
 }
 
-export const defaultFailureRate: FailureRateOptions = { threshold: 0.5, minSamples: 10, windowMs: 5 * 60_000 };
+export const defaultFailureRate: FailureRateOptions = {
+  threshold: 0.5,
+  minSamples: 10,
+  windowMs: 5 * 60_000,
+};
 
 export class BanSignals {
   /** Recent outcomes per session: timestamps of successes and failures (bounded). */

@@ -32,7 +32,10 @@ export async function processMediaDownload(
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       await prisma.message.updateMany({
         where: { id: row.id, mediaStatus: MediaStatus.PENDING },
-        data: { mediaStatus: MediaStatus.FAILED, lastError: err instanceof Error ? err.message : String(err) },
+        data: {
+          mediaStatus: MediaStatus.FAILED,
+          lastError: err instanceof Error ? err.message : String(err),
+        },
       });
     }
     throw err;

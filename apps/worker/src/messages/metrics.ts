@@ -14,7 +14,8 @@ export class MessageMetrics {
   readonly holdBacks: Counter<"limit">;
 
   constructor(registry: Registry, deps: { queues: QueueRegistry; prisma: PrismaClient }) {
-    if (!registry.getSingleMetric("process_resident_memory_bytes")) collectDefaultMetrics({ register: registry });
+    if (!registry.getSingleMetric("process_resident_memory_bytes"))
+      collectDefaultMetrics({ register: registry });
     this.messages = once(
       registry,
       "zapflow_messages_total",
@@ -80,7 +81,10 @@ export class MessageMetrics {
           registers: [registry],
           async collect() {
             this.reset();
-            const rows = await deps.prisma.whatsappSession.groupBy({ by: ["status"], _count: { _all: true } });
+            const rows = await deps.prisma.whatsappSession.groupBy({
+              by: ["status"],
+              _count: { _all: true },
+            });
             for (const row of rows) this.set({ status: row.status }, row._count._all);
           },
         }),

@@ -54,19 +54,32 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       const { prisma, logger: rootLogger, bus, config } = ctx;
       const logger = rootLogger.child({ module: "messages" });
       const prefix = config.REDIS_PREFIX;
-      const conn = opts.connection ?? createRedisConnection(config.REDIS_URL, { forWorker: true, name: ctx.workerId });
+      const conn =
+        opts.connection ?? createRedisConnection(config.REDIS_URL, { forWorker: true, name: ctx.workerId });
       connection = conn;
       if (!opts.connection) closers.push(async () => conn.quit().catch(() => conn.disconnect()));
       conn.on("error", () => undefined); // health reports it; ioredis reconnects by itself
       const queues = opts.queues ?? new QueueRegistry({ connection: conn, prefix });
       if (!opts.queues) closers.unshift(() => queues.close());
       const storage = opts.storage ?? createMediaStorage();
-      const policies = createCompanyPolicyCache({ prisma, connection: conn, prefix, ttlMs: opts.policyTtlMs });
+      const policies = createCompanyPolicyCache({
+        prisma,
+        connection: conn,
+        prefix,
+        ttlMs: opts.policyTtlMs,
+      });
       await policies.start();
       closers.unshift(() => policies.close());
       const outbox = new EventOutbox(prisma);
       const metrics = new MessageMetrics(ctx.metrics, { queues, prisma });
-      const banSignals = new BanSignals({ prisma, queues, outbox, bus, logger, failureRate: opts.failureRate });
+      const banSignals = new BanSignals({
+        prisma,
+        queues,
+        outbox,
+        bus,
+        logger,
+        failureRate: opts.failureRate,
+      });
 
       sendWorkers = new SendWorkers({
         prisma,
@@ -92,23 +105,32 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       closers.unshift(() => senders.close());
 
       const shared: Worker[] = [
-        createQueueWorker(QueueName.messageReceive, (data) => processInbound({ prisma, queues, outbox, metrics }, data), {
-          connection: conn,
-          prefix,
-          concurrency: 10,
-        }),
-        createQueueWorker(QueueName.messageStatus, (data) => processStatuses({ prisma, outbox, metrics }, data), {
-          connection: conn,
-          prefix,
-          concurrency: 5,
-        }),
+        createQueueWorker(
+          QueueName.messageReceive,
+          (data) => processInbound({ prisma, queues, outbox, metrics }, data),
+          {
+            connection: conn,
+            prefix,
+            concurrency: 10,
+          },
+        ),
+        createQueueWorker(
+          QueueName.messageStatus,
+          (data) => processStatuses({ prisma, outbox, metrics }, data),
+          {
+            connection: conn,
+            prefix,
+            concurrency: 5,
+          },
+        ),
         createQueueWorker(
           QueueName.mediaDownload,
           (data, job) => processMediaDownload({ prisma, bus, storage }, data, job),
           { connection: conn, prefix, concurrency: 3 },
         ),
       ];
-      for (const w of shared) w.on("error", (err) => logger.warn({ err, queue: w.name }, "queue worker error"));
+      for (const w of shared)
+        w.on("error", (err) => logger.warn({ err, queue: w.name }, "queue worker error"));
       closers.unshift(() => Promise.allSettled(shared.map((w) => closeQueueWorker(w))));
 
       const receipts = new ReceiptBuffer(queues, logger, opts.receiptFlushMs);
@@ -121,12 +143,16 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
           );
         }
       };
-      const onReceipts: Parameters<typeof bus.on<"receipts">>[1] = (e) => receipts.add(e.sessionId, e.companyId, e.receipts);
+      const onReceipts: Parameters<typeof bus.on<"receipts">>[1] = (e) =>
+        receipts.add(e.sessionId, e.companyId, e.receipts);
       const onLid: Parameters<typeof bus.on<"lidMappings">>[1] = ({ companyId, mappings }) => {
         for (const { lid, phoneJid } of mappings) {
           const phone = `+${(phoneJid.split("@")[0] ?? "").split(":")[0]}`;
           prisma.contact
-            .updateMany({ where: { companyId, phone }, data: { lid: `${(lid.split("@")[0] ?? "").split(":")[0]}@lid` } })
+            .updateMany({
+              where: { companyId, phone },
+              data: { lid: `${(lid.split("@")[0] ?? "").split(":")[0]}@lid` },
+            })
             .catch((err) => logger.warn({ err, companyId }, "lid mapping not stored"));
         }
       };

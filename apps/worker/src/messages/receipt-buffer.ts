@@ -34,10 +34,14 @@ export class ReceiptBuffer {
     return this.flushing;
   }
 
-  private async enqueue(batches: [string, { companyId: string; receipts: MessageReceipt[] }][]): Promise<void> {
+  private async enqueue(
+    batches: [string, { companyId: string; receipts: MessageReceipt[] }][],
+  ): Promise<void> {
     for (const [sessionId, { companyId, receipts }] of batches) {
       for (let i = 0; i < receipts.length; i += MAX_BATCH) {
-        const chunk = receipts.slice(i, i + MAX_BATCH).map((r) => ({ ...r, timestamp: r.timestamp.toISOString() }));
+        const chunk = receipts
+          .slice(i, i + MAX_BATCH)
+          .map((r) => ({ ...r, timestamp: r.timestamp.toISOString() }));
         try {
           await enqueueMessageStatus(this.queues, { sessionId, companyId, receipts: chunk });
         } catch (err) {

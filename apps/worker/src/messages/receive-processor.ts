@@ -60,11 +60,19 @@ async function upsertContact(
   if (phone) {
     const contact = await prisma.contact.upsert({
       where: { companyId_phone: { companyId, phone } },
-      create: { companyId, phone, jid: `${phone.slice(1)}@s.whatsapp.net`, lid, name: m.pushName, lastInboundAt: at },
+      create: {
+        companyId,
+        phone,
+        jid: `${phone.slice(1)}@s.whatsapp.net`,
+        lid,
+        name: m.pushName,
+        lastInboundAt: at,
+      },
       update: { lastInboundAt: at, ...(lid ? { lid } : {}) },
       select,
     });
-    if (!contact.name && m.pushName) await prisma.contact.update({ where: { id: contact.id }, data: { name: m.pushName } });
+    if (!contact.name && m.pushName)
+      await prisma.contact.update({ where: { id: contact.id }, data: { name: m.pushName } });
     return contact;
   }
   if (!lid) return null;
@@ -73,7 +81,10 @@ async function upsertContact(
   return contact;
 }
 
-export async function processInbound(deps: ReceiveDeps, job: MessageReceiveJob): Promise<"stored" | "duplicate"> {
+export async function processInbound(
+  deps: ReceiveDeps,
+  job: MessageReceiveJob,
+): Promise<"stored" | "duplicate"> {
   const { prisma, outbox } = deps;
   const { sessionId, companyId, message: m } = job;
   const existing = await prisma.message.findUnique({
@@ -90,7 +101,10 @@ export async function processInbound(deps: ReceiveDeps, job: MessageReceiveJob):
   const events: DomainEvent[] = [];
   const base = { companyId, sessionId, category: EventCategory.MESSAGE };
 
-  const company = await prisma.company.findUnique({ where: { id: companyId }, select: { optOutKeywords: true } });
+  const company = await prisma.company.findUnique({
+    where: { id: companyId },
+    select: { optOutKeywords: true },
+  });
   const optOut =
     contact && !contact.optedOut && text !== undefined && isOptOut(text, company?.optOutKeywords ?? []);
 
@@ -121,7 +135,10 @@ export async function processInbound(deps: ReceiveDeps, job: MessageReceiveJob):
         data: { messageId: row.id, waMessageId: m.id, chatJid: m.from, type: kind, text: text ?? null },
       });
       if (optOut && contact) {
-        await tx.contact.update({ where: { id: contact.id }, data: { optedOut: true, optedOutAt: new Date() } });
+        await tx.contact.update({
+          where: { id: contact.id },
+          data: { optedOut: true, optedOutAt: new Date() },
+        });
         events.push({
           ...base,
           category: EventCategory.CONTACT,
@@ -151,7 +168,12 @@ export function isOptOut(text: string, keywords: string[]): boolean {
 }
 
 /** The contact's latest campaign message within the window gets its first reply recorded. */
-async function markCampaignReply(tx: Prisma.TransactionClient, contactId: string, at: Date, windowMs: number) {
+async function markCampaignReply(
+  tx: Prisma.TransactionClient,
+  contactId: string,
+  at: Date,
+  windowMs: number,
+) {
   const recipient = await tx.campaignRecipient.findFirst({
     where: {
       contactId,
@@ -167,5 +189,9 @@ async function markCampaignReply(tx: Prisma.TransactionClient, contactId: string
     where: { id: recipient.id, repliedAt: null },
     data: { repliedAt: at },
   });
-  if (count) await tx.campaign.update({ where: { id: recipient.campaignId }, data: { repliedCount: { increment: 1 } } });
+  if (count)
+    await tx.campaign.update({
+      where: { id: recipient.campaignId },
+      data: { repliedCount: { increment: 1 } },
+    });
 }

@@ -33,7 +33,12 @@ export const FINAL_OUTBOUND: readonly MessageStatus[] = [
 
 const OPEN: MessageStatus[] = [MessageStatus.QUEUED, MessageStatus.PROCESSING];
 
-function messageEvent(m: Message, type: string, text: string, extra: Prisma.InputJsonObject = {}): DomainEvent {
+function messageEvent(
+  m: Message,
+  type: string,
+  text: string,
+  extra: Prisma.InputJsonObject = {},
+): DomainEvent {
   const failed = type === "message.failed" || type === "message.dead_lettered";
   return {
     companyId: m.companyId,
@@ -42,7 +47,13 @@ function messageEvent(m: Message, type: string, text: string, extra: Prisma.Inpu
     severity: failed ? EventSeverity.WARN : EventSeverity.INFO,
     type,
     message: text,
-    data: { messageId: m.id, waMessageId: m.waMessageId, chatJid: m.chatJid, status: type.split(".")[1] ?? "", ...extra },
+    data: {
+      messageId: m.id,
+      waMessageId: m.waMessageId,
+      chatJid: m.chatJid,
+      status: type.split(".")[1] ?? "",
+      ...extra,
+    },
   };
 }
 
@@ -97,7 +108,11 @@ export class SendOutcomes {
   async markRetrying(m: Message, errors: AttemptError[], reason: string): Promise<void> {
     await this.prisma.message.updateMany({
       where: { id: m.id, status: MessageStatus.PROCESSING },
-      data: { status: MessageStatus.QUEUED, lastError: reason, attemptErrors: errors as unknown as Prisma.InputJsonArray },
+      data: {
+        status: MessageStatus.QUEUED,
+        lastError: reason,
+        attemptErrors: errors as unknown as Prisma.InputJsonArray,
+      },
     });
   }
 
@@ -120,7 +135,8 @@ export class SendOutcomes {
         },
       }),
     ];
-    if (m.campaignId) ops.push(...this.campaignOps(m, RecipientStatus.FAILED, { failedCount: { increment: 1 } }, reason));
+    if (m.campaignId)
+      ops.push(...this.campaignOps(m, RecipientStatus.FAILED, { failedCount: { increment: 1 } }, reason));
     return this.outbox.commit(ops, [messageEvent(m, type, text, { reason })]);
   }
 

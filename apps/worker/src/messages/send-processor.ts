@@ -2,7 +2,13 @@
 // Re-read → skip/expire → rate limits (held back without spending an attempt) → human pacing →
 // PROCESSING → engine send with the reserved id → SENT; errors → FAILED / retry / DEAD_LETTERED.
 import { type Message, MessageStatus, type PrismaClient } from "@zapflow/db";
-import { holdBack, type MessageSendJob, type PolicyCache, RateLimitKind, type RateLimiter } from "@zapflow/queue";
+import {
+  holdBack,
+  type MessageSendJob,
+  type PolicyCache,
+  type RateLimiter,
+  RateLimitKind,
+} from "@zapflow/queue";
 import { SendError } from "@zapflow/whatsapp";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -105,7 +111,10 @@ async function applyLimits(
   });
   if (result.allowed) return;
   deps.metrics.holdBacks.inc({ limit: result.limit });
-  deps.logger.debug({ messageId: row.id, sessionId: sender.sessionId, ...result }, "send held back by a limit");
+  deps.logger.debug(
+    { messageId: row.id, sessionId: sender.sessionId, ...result },
+    "send held back by a limit",
+  );
   // A contact's interval only concerns that chat: delay this job, let other chats go on.
   if (result.limit === RateLimitKind.contactInterval) await holdBack(job, token, result.retryAfterMs);
   // Number/company windows and quiet hours hold the whole number: pause its queue (order kept,
@@ -127,9 +136,16 @@ async function handleFailure(
   const errors = withAttemptError(row, { attempt, at: new Date().toISOString(), error: message, code });
   const log = { messageId: row.id, sessionId: sender.sessionId, companyId: row.companyId, attempt, code };
   const banSignal = err instanceof SendError && (err.kind === "restricted" || err.kind === "rate_limited");
-  const rateReason = deps.banSignals.record(sender.sessionId, err instanceof SendError && err.kind !== "not_connected");
+  const rateReason = deps.banSignals.record(
+    sender.sessionId,
+    err instanceof SendError && err.kind !== "not_connected",
+  );
   if (banSignal || rateReason) {
-    await deps.banSignals.pause(sender.sessionId, row.companyId, banSignal ? `WhatsApp: ${message}` : (rateReason as string));
+    await deps.banSignals.pause(
+      sender.sessionId,
+      row.companyId,
+      banSignal ? `WhatsApp: ${message}` : (rateReason as string),
+    );
   }
 
   if (err instanceof SendError && err.permanent) {

@@ -26,7 +26,8 @@ export class SendWorkers {
   private readonly pending = new Map<string, Promise<void>>();
   private stopped = false;
   private readonly onReady = (s: OwnedSession) => void this.chain(s.sessionId, () => this.start(s));
-  private readonly onUnavailable = (s: { sessionId: string }) => void this.chain(s.sessionId, () => this.stop(s.sessionId));
+  private readonly onUnavailable = (s: { sessionId: string }) =>
+    void this.chain(s.sessionId, () => this.stop(s.sessionId));
 
   constructor(private readonly opts: SendWorkersOptions) {}
 
@@ -80,12 +81,16 @@ export class SendWorkers {
         autorun: false,
       },
     );
-    worker.on("error", (err) => this.opts.logger.warn({ err, sessionId: owned.sessionId }, "send worker error"));
+    worker.on("error", (err) =>
+      this.opts.logger.warn({ err, sessionId: owned.sessionId }, "send worker error"),
+    );
     sender.attach(worker);
     this.senders.set(owned.sessionId, { sender, worker });
     // A pause decided by a ban signal survives a Redis restart through the session row.
     if (row?.outboundPausedAt) await deps.banSignals.reapply(owned.sessionId);
-    void worker.run().catch((err) => this.opts.logger.error({ err, sessionId: owned.sessionId }, "send worker stopped"));
+    void worker
+      .run()
+      .catch((err) => this.opts.logger.error({ err, sessionId: owned.sessionId }, "send worker stopped"));
     this.opts.logger.info({ sessionId: owned.sessionId }, "consuming send queue");
   }
 

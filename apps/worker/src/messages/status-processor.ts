@@ -36,7 +36,11 @@ export async function processStatuses(
     });
     const toRead = read.size
       ? await tx.message.updateManyAndReturn({
-          where: { sessionId: job.sessionId, waMessageId: { in: [...read] }, status: MessageStatus.DELIVERED },
+          where: {
+            sessionId: job.sessionId,
+            waMessageId: { in: [...read] },
+            status: MessageStatus.DELIVERED,
+          },
           data: { status: MessageStatus.READ, readAt: now },
           select,
         })
@@ -72,7 +76,8 @@ async function moveRecipients(
   counter: "deliveredCount" | "readCount",
 ): Promise<void> {
   const byCampaign = new Map<string, string[]>();
-  for (const m of moved) if (m.campaignId) byCampaign.set(m.campaignId, [...(byCampaign.get(m.campaignId) ?? []), m.id]);
+  for (const m of moved)
+    if (m.campaignId) byCampaign.set(m.campaignId, [...(byCampaign.get(m.campaignId) ?? []), m.id]);
   const before =
     status === RecipientStatus.DELIVERED
       ? [RecipientStatus.PENDING, RecipientStatus.QUEUED, RecipientStatus.SENT]
@@ -82,6 +87,7 @@ async function moveRecipients(
       where: { campaignId, messageId: { in: ids }, status: { in: before } },
       data: { status },
     });
-    if (count) await tx.campaign.update({ where: { id: campaignId }, data: { [counter]: { increment: count } } });
+    if (count)
+      await tx.campaign.update({ where: { id: campaignId }, data: { [counter]: { increment: count } } });
   }
 }

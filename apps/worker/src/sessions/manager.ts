@@ -219,7 +219,7 @@ export class SessionManager {
           status: this.status,
           logger: this.deps.logger,
           settings: this.deps.settings,
-          onFinished: (r) => void this.onRunnerFinished(r),
+          onFinished: (r) => this.onRunnerFinished(r),
           onReconnect: this.deps.hooks?.onReconnect,
         },
         row,

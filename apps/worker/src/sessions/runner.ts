@@ -48,7 +48,7 @@ export interface RunnerDeps {
   logger: Logger;
   settings: SessionSettings;
   /** The runner ended on its own (logout, replaced, banned, user stop): release lease and slot. */
-  onFinished: (runner: SessionRunner) => void;
+  onFinished: (runner: SessionRunner) => Promise<void>;
   onReconnect?: (sessionId: string) => void;
 }
 
@@ -501,15 +501,15 @@ export class SessionRunner {
         await last(session, wasOpen);
       } finally {
         if (keepSocketForLast) await session?.close().catch(() => undefined);
-        this.finish();
+        await this.finish();
       }
     });
   }
 
-  private finish(): void {
+  private async finish(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
-    this.deps.onFinished(this);
+    await this.deps.onFinished(this);
   }
 
   private clearTimers(): void {

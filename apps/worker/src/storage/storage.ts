@@ -13,7 +13,11 @@ export interface MediaStorage {
 /** Keys are relative paths of safe segments; nothing may escape the storage root. */
 export function assertSafeKey(key: string): void {
   const segments = key.split("/");
-  if (!key || key.startsWith("/") || segments.some((s) => !s || s === "." || s === ".." || !/^[\w.@-]+$/.test(s))) {
+  if (
+    !key ||
+    key.startsWith("/") ||
+    segments.some((s) => !s || s === "." || s === ".." || !/^[\w.@-]+$/.test(s))
+  ) {
     throw new Error(`invalid storage key "${key}"`);
   }
 }

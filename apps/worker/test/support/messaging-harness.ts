@@ -44,7 +44,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(label: string, env: Record<string, string> = {}, opts: MessagesModuleOptions = {}): Promise<Harness> {
+export async function createHarness(
+  label: string,
+  env: Record<string, string> = {},
+  opts: MessagesModuleOptions = {},
+): Promise<Harness> {
   Object.assign(process.env, LIMITS_OFF);
   const db = await createTestDatabase(label);
   const prefix = createTestPrefix(label);
@@ -75,16 +79,29 @@ export async function createHarness(label: string, env: Record<string, string> =
     policyTtlMs: 500,
     ...opts,
   });
-  const maintenance = createMaintenanceModule({ connection, queues, intervals: { "recover-stuck": 3_600_000, "expire-queued": 3_600_000, retention: 3_600_000 } });
+  const maintenance = createMaintenanceModule({
+    connection,
+    queues,
+    intervals: { "recover-stuck": 3_600_000, "expire-queued": 3_600_000, retention: 3_600_000 },
+  });
   await messages.start(ctx);
   await maintenance.start(ctx);
   const company = await db.prisma.company.create({ data: { name: "Acme", slug: `acme-${prefix}` } });
-  const sim = new WhatsappSimulator({ restartAfterPairing: false, latency: { ackMs: 1, deliveredMs: 5, readMs: 10 } });
+  const sim = new WhatsappSimulator({
+    restartAfterPairing: false,
+    latency: { ackMs: 1, deliveredMs: 5, readMs: 10 },
+  });
   const engine = createSimulatorEngine(sim, { clientId: "test" });
 
   async function connectSession(sessionLabel: string, phone: string): Promise<string> {
     const row = await db.prisma.whatsappSession.create({
-      data: { companyId: company.id, label: sessionLabel, engine: "SIMULATOR", status: "CONNECTED", pairedAt: new Date(Date.now() - 60 * 86_400_000) },
+      data: {
+        companyId: company.id,
+        label: sessionLabel,
+        engine: "SIMULATOR",
+        status: "CONNECTED",
+        pairedAt: new Date(Date.now() - 60 * 86_400_000),
+      },
     });
     const session = engine.createSession({ sessionId: row.id, authStore: new InMemoryAuthStore() });
     const opened = new Promise<void>((resolve) => {
@@ -125,7 +142,11 @@ export async function createHarness(label: string, env: Record<string, string> =
   };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, stepMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  stepMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

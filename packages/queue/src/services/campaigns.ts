@@ -244,11 +244,16 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string)
   const pending = recipients[RecipientStatus.PENDING] ?? 0;
   const replies = campaign.startedAt
     ? await prisma.campaignRecipient.count({
-        where: { campaignId, messageId: { not: null }, contact: { lastInboundAt: { gt: campaign.startedAt } } },
+        where: {
+          campaignId,
+          messageId: { not: null },
+          contact: { lastInboundAt: { gt: campaign.startedAt } },
+        },
       })
     : 0;
   const ratePerMinute = recentlySent / (RATE_WINDOW_MS / 60_000);
-  const remaining = pending + (byStatus[MessageStatus.QUEUED] ?? 0) + (byStatus[MessageStatus.PROCESSING] ?? 0);
+  const remaining =
+    pending + (byStatus[MessageStatus.QUEUED] ?? 0) + (byStatus[MessageStatus.PROCESSING] ?? 0);
   return {
     total,
     pending,

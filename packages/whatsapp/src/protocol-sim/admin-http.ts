@@ -103,6 +103,7 @@ export class AdminServer {
       ["POST", /^\/latency$/, (_, body) => sim.setLatency(stripUndefined(parse(latencyBody, body)))],
       ["GET", /^\/devices\/([^/]+)\/sent$/, ([id = ""]) => ({ sent: sim.sent(id) })],
       ["GET", /^\/connections$/, () => ({ connections: sim.connections() })],
+      ["GET", /^\/media-certificate$/, () => ({ pem: sim.mediaCertificate() })],
       [
         "POST",
         /^\/reset$/,

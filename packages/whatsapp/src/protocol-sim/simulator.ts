@@ -96,6 +96,12 @@ export class ProtocolSimulator {
     this.media = undefined;
   }
 
+  /** PEM of the media server's self-signed certificate (trust it for media uploads and downloads). */
+  mediaCertificate(): string {
+    if (!this.tls) throw new Error("protocol-sim: not started");
+    return this.tls.cert;
+  }
+
   devices(): DeviceSummary[] {
     return [...this.world.devices.values()].map((d) => this.world.summary(d));
   }
