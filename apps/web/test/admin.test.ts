@@ -28,7 +28,10 @@ describe("platform-admin-only procedures", () => {
     it(`refuse ${who.name}`, async () => {
       expect(adminPaths().length).toBeGreaterThanOrEqual(7);
       for (const path of adminPaths()) {
-        await expect(callPath(who.caller(), path, { companyId: w.a.companyId, policy: {} }), path).rejects.toMatchObject({ code: who.code });
+        await expect(
+          callPath(who.caller(), path, { companyId: w.a.companyId, policy: {} }),
+          path,
+        ).rejects.toMatchObject({ code: who.code });
       }
       expect(await w.prisma.rateLimitPolicy.count()).toBe(0);
     });
@@ -49,14 +52,22 @@ describe("platform-admin-only procedures", () => {
     sub.on("message", (_c, m) => received.push(m));
     try {
       const admin = w.asUser(w.platformAdmin);
-      const v1 = await admin.admin.updateCompanyPolicy({ companyId: w.a.companyId, policy: { perNumberPerMinute: 5 } });
-      const v2 = await admin.admin.updateCompanyPolicy({ companyId: w.a.companyId, policy: { perNumberPerMinute: null, perCompanyPerDay: 100 } });
+      const v1 = await admin.admin.updateCompanyPolicy({
+        companyId: w.a.companyId,
+        policy: { perNumberPerMinute: 5 },
+      });
+      const v2 = await admin.admin.updateCompanyPolicy({
+        companyId: w.a.companyId,
+        policy: { perNumberPerMinute: null, perCompanyPerDay: 100 },
+      });
       expect(v2.version).toBe(v1.version + 1);
       expect(v2.perNumberPerMinute).toBeNull();
       const view = await w.asUser(w.a.ownerId).limits.policy();
       expect(view.effective.perCompanyPerDay).toBe(100);
       expect(view.effective.perNumberPerMinute).toBe(view.defaults.perNumberPerMinute);
-      const events = await w.prisma.event.count({ where: { companyId: w.a.companyId, type: "limits.policy_updated" } });
+      const events = await w.prisma.event.count({
+        where: { companyId: w.a.companyId, type: "limits.policy_updated" },
+      });
       expect(events).toBe(2);
       await expect.poll(() => received.length).toBe(2);
       expect(received).toEqual([w.a.companyId, w.a.companyId]);
@@ -71,8 +82,12 @@ describe("platform-admin-only procedures", () => {
 describe("company roles", () => {
   it("a member cannot manage API keys or webhooks; the owner can", async () => {
     const member = w.asUser(w.memberOfA);
-    await expect(member.apiKeys.create({ name: "x", scopes: ["messages:read"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(member.webhooks.create({ url: "https://x.example" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(member.apiKeys.create({ name: "x", scopes: ["messages:read"] })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(member.webhooks.create({ url: "https://x.example" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const created = await w.asUser(w.a.ownerId).apiKeys.create({ name: "x", scopes: ["messages:read"] });
     expect(created.key).toMatch(/^zf_/);
     const stored = await w.prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });

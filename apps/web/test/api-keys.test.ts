@@ -9,7 +9,11 @@ let sessionId: string;
 
 beforeAll(async () => {
   w = await createTestWorld("apikeys");
-  sessionId = (await w.prisma.whatsappSession.create({ data: { companyId: w.a.companyId, label: "main", status: "CONNECTED" } })).id;
+  sessionId = (
+    await w.prisma.whatsappSession.create({
+      data: { companyId: w.a.companyId, label: "main", status: "CONNECTED" },
+    })
+  ).id;
 });
 afterAll(async () => {
   await w?.close();
@@ -31,14 +35,20 @@ describe("API key authentication", () => {
   });
 
   it("a revoked key is 401", async () => {
-    const { key } = await insertApiKey(w.prisma, w.a.companyId, { scopes: ["sessions:read"], revokedAt: new Date() });
+    const { key } = await insertApiKey(w.prisma, w.a.companyId, {
+      scopes: ["sessions:read"],
+      revokedAt: new Date(),
+    });
     const r = await rest(w.deps, "GET", "/sessions", { key });
     expect(r.status).toBe(401);
     expect(r.body.message).toMatch(/revoked/);
   });
 
   it("an expired key is 401", async () => {
-    const { key } = await insertApiKey(w.prisma, w.a.companyId, { scopes: ["sessions:read"], expiresAt: new Date(Date.now() - 1000) });
+    const { key } = await insertApiKey(w.prisma, w.a.companyId, {
+      scopes: ["sessions:read"],
+      expiresAt: new Date(Date.now() - 1000),
+    });
     const r = await rest(w.deps, "GET", "/sessions", { key });
     expect(r.status).toBe(401);
     expect(r.body.message).toMatch(/expired/);
@@ -50,7 +60,10 @@ describe("API key authentication", () => {
     const start = await rest(w.deps, "POST", `/sessions/${sessionId}/start`, { key });
     expect(start.status).toBe(403);
     expect(start.body.message).toMatch(/sessions:write/);
-    const send = await rest(w.deps, "POST", "/messages", { key, body: { sessionId, to: "+5511987654321", type: "text", text: "x" } });
+    const send = await rest(w.deps, "POST", "/messages", {
+      key,
+      body: { sessionId, to: "+5511987654321", type: "text", text: "x" },
+    });
     expect(send.status).toBe(403);
     expect(await w.prisma.message.count()).toBe(0);
     const row = await w.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
@@ -69,16 +82,25 @@ describe("API key authentication", () => {
     const old = new Date(Date.now() - 61_000);
     await w.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: old } });
     await rest(w.deps, "GET", "/sessions", { key });
-    expect((await w.prisma.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt!.getTime()).toBeGreaterThan(old.getTime() + 60_000);
+    expect(
+      (await w.prisma.apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt!.getTime(),
+    ).toBeGreaterThan(old.getTime() + 60_000);
   });
 
   it("dashboard-only procedures are closed to API keys even with every scope", async () => {
     const { createInnerContext } = await import("@/server/context");
     const { createCaller } = await import("@/server/root");
     const caller = createCaller(
-      createInnerContext(w.deps, { kind: "apiKey", apiKeyId: w.a.apiKeyId, companyId: w.a.companyId, scopes: ["sessions:write", "messages:write"] }),
+      createInnerContext(w.deps, {
+        kind: "apiKey",
+        apiKeyId: w.a.apiKeyId,
+        companyId: w.a.companyId,
+        scopes: ["sessions:write", "messages:write"],
+      }),
     );
-    await expect(caller.apiKeys.create({ name: "escalate", scopes: ["messages:write"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      caller.apiKeys.create({ name: "escalate", scopes: ["messages:write"] }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(caller.webhooks.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
@@ -103,7 +125,10 @@ describe("REST send", () => {
   });
 
   it("POST /messages with a bad phone is a 400 naming the field", async () => {
-    const r = await rest(w.deps, "POST", "/messages", { key: w.a.apiKey, body: { sessionId, to: "abc", type: "text", text: "x" } });
+    const r = await rest(w.deps, "POST", "/messages", {
+      key: w.a.apiKey,
+      body: { sessionId, to: "abc", type: "text", text: "x" },
+    });
     expect(r.status).toBe(400);
     expect(String(r.body.message)).toMatch(/to:/);
   });

@@ -111,7 +111,13 @@ beforeAll(async () => {
   const companyId = w.a.companyId;
   const session = await w.prisma.whatsappSession.create({ data: { companyId, label: "A sender" } });
   const contact = await w.prisma.contact.create({
-    data: { companyId, phone: "+5511912340001", jid: "5511912340001@s.whatsapp.net", name: "Alice A", tags: ["vip-a"] },
+    data: {
+      companyId,
+      phone: "+5511912340001",
+      jid: "5511912340001@s.whatsapp.net",
+      name: "Alice A",
+      tags: ["vip-a"],
+    },
   });
   const list = await w.prisma.contactList.create({ data: { companyId, name: "A list" } });
   await w.prisma.contactListMember.create({ data: { listId: list.id, contactId: contact.id } });
@@ -129,7 +135,9 @@ beforeAll(async () => {
   const running = await w.prisma.campaign.create({
     data: { ...campaignData, name: "A running", status: CampaignStatus.RUNNING, startedAt: new Date() },
   });
-  const bSession = await w.prisma.whatsappSession.create({ data: { companyId: w.b.companyId, label: "B sender" } });
+  const bSession = await w.prisma.whatsappSession.create({
+    data: { companyId: w.b.companyId, label: "B sender" },
+  });
   const bList = await w.prisma.contactList.create({ data: { companyId: w.b.companyId, name: "B list" } });
   const bCampaign = await w.prisma.campaign.create({
     data: {
@@ -179,7 +187,16 @@ describe("contacts/campaigns tenancy wall", () => {
       await w.prisma.contact.deleteMany({ where: { companyId: w.b.companyId } });
       await w.prisma.contactList.deleteMany({ where: { companyId: w.b.companyId, id: { not: s.bListId } } });
       const before = await snapshotA();
-      const secrets = [w.a.companyId, s.contactId, s.listId, s.importId, s.sessionId, s.draftId, s.runningId, "Alice A"];
+      const secrets = [
+        w.a.companyId,
+        s.contactId,
+        s.listId,
+        s.importId,
+        s.sessionId,
+        s.draftId,
+        s.runningId,
+        "Alice A",
+      ];
       const leaks: string[] = [];
       for (const path of procedurePaths()) {
         for (const input of cases[path]?.(s) ?? []) {
@@ -204,9 +221,15 @@ describe("contacts/campaigns tenancy wall", () => {
 
   it("A's owner sees A's data through the same inputs (the cases are meaningful)", async () => {
     const owner = w.asUser(w.a.ownerId, w.a.companyId);
-    expect(((await callPath(owner, "contacts.get", { id: s.contactId })) as { id: string }).id).toBe(s.contactId);
-    expect(((await callPath(owner, "campaigns.get", { id: s.draftId })) as { id: string }).id).toBe(s.draftId);
-    expect(((await callPath(owner, "contacts.importGet", { id: s.importId })) as { id: string }).id).toBe(s.importId);
+    expect(((await callPath(owner, "contacts.get", { id: s.contactId })) as { id: string }).id).toBe(
+      s.contactId,
+    );
+    expect(((await callPath(owner, "campaigns.get", { id: s.draftId })) as { id: string }).id).toBe(
+      s.draftId,
+    );
+    expect(((await callPath(owner, "contacts.importGet", { id: s.importId })) as { id: string }).id).toBe(
+      s.importId,
+    );
     const preview = (await callPath(owner, "campaigns.preview", { id: s.draftId })) as {
       rendered: { text: string }[];
     };

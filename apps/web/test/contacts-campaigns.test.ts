@@ -33,13 +33,22 @@ const fieldErrors = (err: unknown) => (err as TRPCError & { cause?: { issues?: {
 describe("contacts", () => {
   it("previews a messy CSV (BOM, semicolons, quotes) and queues the import job", async () => {
     const content = await readFile(fixture);
-    const preview = await owner.contacts.importPreview({ fileName: "messy.csv", contentBase64: content.toString("base64") });
+    const preview = await owner.contacts.importPreview({
+      fileName: "messy.csv",
+      contentBase64: content.toString("base64"),
+    });
     expect(preview).toMatchObject({
       encoding: "utf8",
       delimiter: ";",
       headers: ["Nome", "Telefone", "Condomínio", "Endereço", "Cargo"],
     });
-    expect(preview.rows[0]).toEqual(["João Silva", "(11) 98765-4321", "Solar das Flores", "Rua das Acácias, 10; apto 5", "Síndico"]);
+    expect(preview.rows[0]).toEqual([
+      "João Silva",
+      "(11) 98765-4321",
+      "Solar das Flores",
+      "Rua das Acácias, 10; apto 5",
+      "Síndico",
+    ]);
     expect(preview.storageKey.startsWith(`imports/${w.a.companyId}/`)).toBe(true);
     expect(await readFile(join(storage, preview.storageKey))).toEqual(content);
 
@@ -61,8 +70,11 @@ describe("contacts", () => {
     expect(bad).toBeInstanceOf(TRPCError);
     expect(bad.code).toBe("BAD_REQUEST");
     expect(fieldErrors(bad)?.issues?.[0]?.path).toBe("phone");
-    for (let i = 0; i < 5; i++) await owner.contacts.create({ phone: `(21) 99999-000${i}`, name: `Zé ${i}`, tags: ["t"] });
-    await expect(owner.contacts.create({ phone: "+55 21 99999-0000" })).rejects.toMatchObject({ code: "CONFLICT" });
+    for (let i = 0; i < 5; i++)
+      await owner.contacts.create({ phone: `(21) 99999-000${i}`, name: `Zé ${i}`, tags: ["t"] });
+    await expect(owner.contacts.create({ phone: "+55 21 99999-0000" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     const page1 = await owner.contacts.list({ search: "zé", limit: 3 });
     expect(page1.items).toHaveLength(3);
     const page2 = await owner.contacts.list({ search: "zé", limit: 3, cursor: page1.nextCursor! });
@@ -70,7 +82,11 @@ describe("contacts", () => {
     expect(page2.nextCursor).toBeNull();
     expect((await owner.contacts.list({ search: "99999-0003" })).items.map((c) => c.name)).toEqual(["Zé 3"]);
     const target = page1.items[0]!;
-    const updated = await owner.contacts.update({ id: target.id, optedOut: true, customFields: { cargo: "síndico" } });
+    const updated = await owner.contacts.update({
+      id: target.id,
+      optedOut: true,
+      customFields: { cargo: "síndico" },
+    });
     expect(updated).toMatchObject({ optedOut: true, customFields: { cargo: "síndico" } });
     expect(updated.optedOutAt).not.toBeNull();
     expect(await owner.contacts.tags()).toEqual([{ tag: "t", count: 5 }]);
@@ -93,7 +109,9 @@ describe("campaigns", () => {
       .catch((e) => e);
     expect(err.code).toBe("BAD_REQUEST");
     const paths = (err.cause.issues as { path: (string | number)[] }[]).map((i) => i.path.join("."));
-    expect(paths).toEqual(expect.arrayContaining(["name", "variants", "audience", "sessionIds", "quietHoursStart"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["name", "variants", "audience", "sessionIds", "quietHoursStart"]),
+    );
     expect(await w.prisma.campaign.count()).toBe(before);
   });
 
@@ -104,10 +122,17 @@ describe("campaigns", () => {
       audience: { listIds: [], tags: ["t"], contactIds: [] },
       sessionIds: [sessionId],
     });
-    expect(draft).toMatchObject({ status: CampaignStatus.DRAFT, timeZone: "America/Sao_Paulo", batchSize: 50 });
+    expect(draft).toMatchObject({
+      status: CampaignStatus.DRAFT,
+      timeZone: "America/Sao_Paulo",
+      batchSize: 50,
+    });
     const preview = await owner.campaigns.preview({ id: draft.id });
     expect(preview.audience).toEqual({ total: 5, eligible: 4, optedOut: 1, invalid: 0 });
-    expect(preview.rendered[0]).toEqual({ text: `Olá ${preview.contact?.name}, do !`, missing: ["condominio"] });
+    expect(preview.rendered[0]).toEqual({
+      text: `Olá ${preview.contact?.name}, do !`,
+      missing: ["condominio"],
+    });
     expect(preview.missingVariables.contacts).toBe(4);
 
     const scheduled = await owner.campaigns.start({ id: draft.id, scheduledAt: "2099-01-15T09:30" });
@@ -115,7 +140,9 @@ describe("campaigns", () => {
     expect(scheduled.scheduledAt?.toISOString()).toBe("2099-01-15T12:30:00.000Z");
     const job = await w.deps.queues.get(QueueName.campaign).getJob(`campaign-start-${draft.id}`);
     expect(job?.opts.delay).toBeGreaterThan(0);
-    await expect(owner.campaigns.update({ id: draft.id, name: "x" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(owner.campaigns.update({ id: draft.id, name: "x" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     await expect(owner.campaigns.start({ id: draft.id, scheduledAt: "yesterday" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });

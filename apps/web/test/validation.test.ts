@@ -12,7 +12,8 @@ let sessionId: string;
 beforeAll(async () => {
   w = await createTestWorld("validation");
   owner = { kind: "user", userId: w.a.ownerId, isPlatformAdmin: false, activeCompanyId: w.a.companyId };
-  sessionId = (await w.prisma.whatsappSession.create({ data: { companyId: w.a.companyId, label: "main" } })).id;
+  sessionId = (await w.prisma.whatsappSession.create({ data: { companyId: w.a.companyId, label: "main" } }))
+    .id;
 });
 afterAll(async () => {
   await w?.close();
@@ -31,31 +32,51 @@ describe("bad input is a 400 with field messages, and nothing is written", () =>
   });
 
   it("messages.send with a malformed phone and with no text", async () => {
-    const badPhone = await trpcMutation(w.deps, owner, "messages.send", { sessionId, to: "not-a-phone", type: "text", text: "hi" });
+    const badPhone = await trpcMutation(w.deps, owner, "messages.send", {
+      sessionId,
+      to: "not-a-phone",
+      type: "text",
+      text: "hi",
+    });
     expect(badPhone.status).toBe(400);
     expect(Object.keys(badPhone.error?.data.fieldErrors ?? {})).toEqual(["to"]);
-    const noText = await trpcMutation(w.deps, owner, "messages.send", { sessionId, to: "+5511987654321", type: "text" });
+    const noText = await trpcMutation(w.deps, owner, "messages.send", {
+      sessionId,
+      to: "+5511987654321",
+      type: "text",
+    });
     expect(noText.status).toBe(400);
     expect(noText.error?.data.fieldErrors?.text?.[0]).toMatch(/text/);
     expect(await countMessages()).toBe(0);
   });
 
   it("messages.send with an unknown field is refused (strict body)", async () => {
-    const r = await trpcMutation(w.deps, owner, "messages.send", { sessionId, to: "+5511987654321", type: "text", text: "x", companyId: w.b.companyId });
+    const r = await trpcMutation(w.deps, owner, "messages.send", {
+      sessionId,
+      to: "+5511987654321",
+      type: "text",
+      text: "x",
+      companyId: w.b.companyId,
+    });
     expect(r.status).toBe(400);
     expect(await countMessages()).toBe(0);
   });
 
   it("messages.sendBulk with one bad item writes none of them", async () => {
     const good = { sessionId, to: "+5511987654321", type: "text", text: "ok" };
-    const r = await trpcMutation(w.deps, owner, "messages.sendBulk", { messages: [good, { ...good, to: "12" }, good] });
+    const r = await trpcMutation(w.deps, owner, "messages.sendBulk", {
+      messages: [good, { ...good, to: "12" }, good],
+    });
     expect(r.status).toBe(400);
     expect(Object.keys(r.error?.data.fieldErrors ?? {})).toEqual(["[1].to"]);
     expect(await countMessages()).toBe(0);
   });
 
   it("sessions.requestPairingCode with a short phone enqueues nothing", async () => {
-    const r = await trpcMutation(w.deps, owner, "sessions.requestPairingCode", { id: sessionId, phone: "12" });
+    const r = await trpcMutation(w.deps, owner, "sessions.requestPairingCode", {
+      id: sessionId,
+      phone: "12",
+    });
     expect(r.status).toBe(400);
     expect(r.error?.data.fieldErrors?.phone?.[0]).toMatch(/8–15 digits/);
     const counts = await w.deps.queues.get(QueueName.sessionLifecycle).getJobCounts();
@@ -70,7 +91,11 @@ describe("bad input is a 400 with field messages, and nothing is written", () =>
     const bogus = await trpcMutation(w.deps, owner, "apiKeys.create", { name: "k", scopes: ["root"] });
     expect(bogus.status).toBe(400);
     expect(Object.keys(bogus.error?.data.fieldErrors ?? {})).toEqual(["scopes.0"]);
-    const past = await trpcMutation(w.deps, owner, "apiKeys.create", { name: "k", scopes: ["messages:read"], expiresAt: new Date(Date.now() - 1000) });
+    const past = await trpcMutation(w.deps, owner, "apiKeys.create", {
+      name: "k",
+      scopes: ["messages:read"],
+      expiresAt: new Date(Date.now() - 1000),
+    });
     expect(past.error?.data.fieldErrors?.expiresAt?.[0]).toMatch(/future/);
     expect(await w.prisma.apiKey.count({ where: { companyId: w.a.companyId } })).toBe(1); // the fixture's key only
   });
@@ -83,7 +108,12 @@ describe("bad input is a 400 with field messages, and nothing is written", () =>
   });
 
   it("admin.updateCompanyPolicy with min delay above max delay", async () => {
-    const admin: Principal = { kind: "user", userId: w.platformAdmin, isPlatformAdmin: true, activeCompanyId: null };
+    const admin: Principal = {
+      kind: "user",
+      userId: w.platformAdmin,
+      isPlatformAdmin: true,
+      activeCompanyId: null,
+    };
     const r = await trpcMutation(w.deps, admin, "admin.updateCompanyPolicy", {
       companyId: w.a.companyId,
       policy: { minDelayMs: 5000, maxDelayMs: 100, quietHoursStart: "25:00" },
@@ -103,7 +133,9 @@ describe("bad input is a 400 with field messages, and nothing is written", () =>
   });
 
   it("an unknown id is a 404", async () => {
-    const r = await trpcMutation(w.deps, owner, "sessions.start", { id: "0197a000-0000-7000-8000-000000000000" });
+    const r = await trpcMutation(w.deps, owner, "sessions.start", {
+      id: "0197a000-0000-7000-8000-000000000000",
+    });
     expect(r.status).toBe(404);
   });
 });

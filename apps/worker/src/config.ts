@@ -1,9 +1,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -13,6 +11,8 @@ const schema = z.object({
   WORKER_ID: z.string().optional(),
   WORKER_PORT: z.coerce.number().int().default(3001),
   LOG_LEVEL: z.string().default("info"),
+  /** Level of the engine's own logs (Baileys is chatty below warn). */
+  WA_LOG_LEVEL: z.string().default("warn"),
   /** baileys (real WhatsApp or the protocol simulator) | simulator (in-process) */
   WA_ENGINE: z.enum(["baileys", "simulator"]).default("baileys"),
   /** Baileys: WebSocket URL; point at the protocol simulator for demos/tests. */

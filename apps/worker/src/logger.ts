@@ -2,7 +2,11 @@
 // loggers with sessionId / companyId / jobId so every line can be traced to what it concerns.
 import pino, { type Logger } from "pino";
 
-export function createLogger(opts: { level: string; workerId: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(opts: {
+  level: string;
+  workerId: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: opts.level,

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     createMaintenanceModule({ connection, queues }),
   ];
   const started: WorkerModule[] = [];
-  const simulatorApi = config.ENABLE_SIMULATOR_API && config.NODE_ENV !== "production" ? selection.simulator : undefined;
+  const simulatorApi =
+    config.ENABLE_SIMULATOR_API && config.NODE_ENV !== "production" ? selection.simulator : undefined;
   const http = new WorkerHttpServer({
     port: config.WORKER_PORT,
     metrics,
@@ -79,7 +80,9 @@ async function main(): Promise<void> {
     force.unref();
     shuttingDown = (async () => {
       for (const module of started.filter((m) => m !== sessions).reverse()) {
-        await module.stop().catch((error) => logger.error({ err: error, module: module.name }, "module stop failed"));
+        await module
+          .stop()
+          .catch((error) => logger.error({ err: error, module: module.name }, "module stop failed"));
       }
       if (started.includes(sessions)) await sessions.stop();
       selection.inProcess?.shutdown();
@@ -115,6 +118,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.stderr.write(
+    `worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
+  );
   process.exit(1);
 });

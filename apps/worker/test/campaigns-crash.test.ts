@@ -77,13 +77,20 @@ describe("campaign crash safety", () => {
     await waitFor(() => server.simulator.sessionInfo(session.id).qr, { timeoutMs: 60_000, what: "QR" });
     server.simulator.scanQr(session.id, "5511900000900");
     await waitFor(
-      async () => (await db.prisma.whatsappSession.findUnique({ where: { id: session.id } }))?.status === "CONNECTED",
+      async () =>
+        (await db.prisma.whatsappSession.findUnique({ where: { id: session.id } }))?.status === "CONNECTED",
       { timeoutMs: 30_000, what: "session connected" },
     );
 
     const contacts = Array.from({ length: RECIPIENTS }, (_, i) => {
       const digits = `55119810${String(i).padStart(5, "0")}`;
-      return { companyId: company.id, phone: `+${digits}`, jid: `${digits}@s.whatsapp.net`, name: `C${i}`, tags: ["all"] };
+      return {
+        companyId: company.id,
+        phone: `+${digits}`,
+        jid: `${digits}@s.whatsapp.net`,
+        name: `C${i}`,
+        tags: ["all"],
+      };
     });
     await db.prisma.contact.createMany({ data: contacts });
     const campaign = await db.prisma.campaign.create({
@@ -110,7 +117,9 @@ describe("campaign crash safety", () => {
 
     startWorker("crash-b");
     await waitFor(
-      async () => (await db.prisma.campaign.findUnique({ where: { id: campaign.id } }))?.status === CampaignStatus.COMPLETED,
+      async () =>
+        (await db.prisma.campaign.findUnique({ where: { id: campaign.id } }))?.status ===
+        CampaignStatus.COMPLETED,
       { timeoutMs: 150_000, intervalMs: 500, what: "campaign completed on the second worker" },
     );
 

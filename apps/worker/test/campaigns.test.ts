@@ -2,8 +2,8 @@
 import { CampaignStatus, MessageStatus, RecipientStatus } from "@zapflow/db";
 import { QueueName } from "@zapflow/queue";
 import {
-  cancelCampaign,
   campaignProgress,
+  cancelCampaign,
   pauseCampaign,
   resumeCampaign,
   startCampaign,
@@ -23,7 +23,12 @@ beforeAll(async () => {
   h = await createHarness("campaigns");
   senderA = await h.connectSession("a", "5511900000101");
   senderB = await h.connectSession("b", "5511900000102");
-  campaigns = createCampaignsModule({ connection: h.connection, queues: h.queues, sweepMs: 500, pollMs: 100 });
+  campaigns = createCampaignsModule({
+    connection: h.connection,
+    queues: h.queues,
+    sweepMs: 500,
+    pollMs: 100,
+  });
   await campaigns.start(h.ctx);
 }, 60_000);
 
@@ -55,7 +60,10 @@ async function makeCampaign(tag: string, extra: Record<string, unknown> = {}, se
     data: {
       companyId: h.companyId,
       name: `c-${tag}`,
-      variants: ["Olá {nome|cliente}! Condomínio: {condominio|-}", "Oi {nome|cliente}, tudo bem? ({condominio|sem})"],
+      variants: [
+        "Olá {nome|cliente}! Condomínio: {condominio|-}",
+        "Oi {nome|cliente}, tudo bem? ({condominio|sem})",
+      ],
       audience: { listIds: [], tags: [tag], contactIds: [] },
       batchSize: 10,
       batchPauseSec: 0,
@@ -76,7 +84,8 @@ function sendsTo(contacts: { jid: string | null }[]) {
   return { log, perJid };
 }
 
-const statusOf = async (id: string) => (await h.db.prisma.campaign.findUniqueOrThrow({ where: { id } })).status;
+const statusOf = async (id: string) =>
+  (await h.db.prisma.campaign.findUniqueOrThrow({ where: { id } })).status;
 
 describe("campaign run", () => {
   it("renders every recipient's text, rotates variants and numbers, completes with a summary", async () => {
@@ -145,7 +154,9 @@ describe("pause / resume / cancel", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(sendsTo(contacts).log.length).toBe(atPause);
     expect(atPause).toBeLessThan(80);
-    expect(await h.db.prisma.message.count({ where: { campaignId: campaign.id, status: MessageStatus.QUEUED } })).toBe(0);
+    expect(
+      await h.db.prisma.message.count({ where: { campaignId: campaign.id, status: MessageStatus.QUEUED } }),
+    ).toBe(0);
 
     await resumeCampaign(deps(), h.companyId, campaign.id);
     await waitFor(async () => (await statusOf(campaign.id)) === CampaignStatus.COMPLETED, 30_000);
@@ -176,7 +187,9 @@ describe("pause / resume / cancel", () => {
     expect(cancelled + withMessage).toBe(60);
     expect(withMessage).toBe(atCancel);
     expect(await statusOf(campaign.id)).toBe(CampaignStatus.CANCELLED);
-    await expect(resumeCampaign(deps(), h.companyId, campaign.id)).rejects.toMatchObject({ code: "CAMPAIGN_STATE" });
+    await expect(resumeCampaign(deps(), h.companyId, campaign.id)).rejects.toMatchObject({
+      code: "CAMPAIGN_STATE",
+    });
   });
 
   it("auto-pauses with a reason when a sending number is restricted", async () => {
@@ -199,7 +212,11 @@ describe("scheduling", () => {
     const at = new Date(Date.now() + 2_000);
     await startCampaign(deps(), h.companyId, campaign.id, { at });
     expect(await statusOf(campaign.id)).toBe(CampaignStatus.SCHEDULED);
-    await waitFor(async () => (await statusOf(campaign.id)) === CampaignStatus.RUNNING || undefined, 10_000, 20);
+    await waitFor(
+      async () => (await statusOf(campaign.id)) === CampaignStatus.RUNNING || undefined,
+      10_000,
+      20,
+    );
     const started = (await h.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).startedAt!;
     expect(started.getTime()).toBeGreaterThanOrEqual(at.getTime() - 50);
     expect(started.getTime() - at.getTime()).toBeLessThan(3_000);
@@ -223,7 +240,11 @@ describe("scheduling", () => {
     const local = DateTime.now().setZone(zone);
     const start = local.minus({ hours: 1 }).toFormat("HH:mm");
     const end = local.plus({ hours: 2 }).toFormat("HH:mm");
-    const campaign = await makeCampaign("quiet", { timeZone: zone, quietHoursStart: start, quietHoursEnd: end });
+    const campaign = await makeCampaign("quiet", {
+      timeZone: zone,
+      quietHoursStart: start,
+      quietHoursEnd: end,
+    });
     await startCampaign(deps(), h.companyId, campaign.id);
     const windowEnd = local.plus({ hours: 2 }).startOf("minute").toMillis();
     const job = await waitFor(async () => {

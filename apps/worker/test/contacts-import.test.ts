@@ -30,7 +30,11 @@ afterAll(async () => {
   if (storage) await rm(storage, { recursive: true, force: true });
 });
 
-async function stageImport(fixture: string, mapping: object, extra: { listId?: string; company?: string } = {}) {
+async function stageImport(
+  fixture: string,
+  mapping: object,
+  extra: { listId?: string; company?: string } = {},
+) {
   const key = `imports/${Date.now()}-${Math.random().toString(36).slice(2)}-${fixture}`;
   await mkdir(dirname(join(storage, key)), { recursive: true });
   await copyFile(join(fixtures, fixture), join(storage, key));
@@ -57,13 +61,22 @@ describe("CSV import of real-world exports", () => {
   it("imports the messy UTF-8/BOM/semicolon file with exact counts and per-line errors", async () => {
     // An existing, opted-out contact that the file updates: fields merged, opt-out kept.
     await prisma.contact.create({
-      data: { companyId, phone: "+5511976543210", name: "Maria", customFields: { bloco: "B" }, optedOut: true },
+      data: {
+        companyId,
+        phone: "+5511976543210",
+        name: "Maria",
+        customFields: { bloco: "B" },
+        optedOut: true,
+      },
     });
     const list = await prisma.contactList.create({ data: { companyId, name: "Síndicos" } });
     for (const batchSize of [1_000, 3]) {
       await prisma.contact.deleteMany({ where: { companyId, phone: { not: "+5511976543210" } } });
       const job = await stageImport("contacts-messy.csv", messyMapping, { listId: list.id });
-      const status = await processContactImport({ prisma, logger, env, batchSize }, { importId: job.id, companyId });
+      const status = await processContactImport(
+        { prisma, logger, env, batchSize },
+        { importId: job.id, companyId },
+      );
       expect(status).toBe(ImportStatus.COMPLETED);
       const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
       expect({
@@ -94,7 +107,11 @@ describe("CSV import of real-world exports", () => {
     expect(byPhone.get("+5511987654321")).toMatchObject({
       name: 'Pedro "Pedrinho" Souza',
       jid: "5511987654321@s.whatsapp.net",
-      customFields: { condominio: "Solar das Flores", endereco: "Rua das Acácias, 10; apto 5", cargo: "Morador" },
+      customFields: {
+        condominio: "Solar das Flores",
+        endereco: "Rua das Acácias, 10; apto 5",
+        cargo: "Morador",
+      },
       tags: ["importado"],
     });
     expect(byPhone.get("+551134567890")).toMatchObject({
@@ -120,7 +137,9 @@ describe("CSV import of real-world exports", () => {
     );
     const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
     expect([done.importedRows, done.duplicateRows, done.invalidRows]).toEqual([2, 1, 1]);
-    expect(done.rowErrors).toEqual([{ line: 5, reason: '"12" is not a valid phone number for BR', value: "12" }]);
+    expect(done.rowErrors).toEqual([
+      { line: 5, reason: '"12" is not a valid phone number for BR', value: "12" },
+    ]);
     expect(await prisma.contact.findFirst({ where: { companyId, phone: "+5521988887777" } })).toMatchObject({
       name: "Inês",
       customFields: { cidade: "Niterói" },
@@ -134,9 +153,9 @@ describe("CSV import of real-world exports", () => {
   it("fails clearly when a mapped column is missing, writing nothing", async () => {
     const other = await prisma.company.create({ data: { name: "Other", slug: "other-missing-col" } });
     const job = await stageImport("contacts-messy.csv", { phone: "Celular" }, { company: other.id });
-    expect(await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: other.id })).toBe(
-      ImportStatus.FAILED,
-    );
+    expect(
+      await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: other.id }),
+    ).toBe(ImportStatus.FAILED);
     const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
     expect(done.error).toBe('column "Celular" (phone) is not in the file\'s header');
     expect(await prisma.contact.count({ where: { companyId: other.id } })).toBe(0);
@@ -145,10 +164,12 @@ describe("CSV import of real-world exports", () => {
   it("never touches another company's import", async () => {
     const job = await stageImport("contacts-latin1.csv", { phone: "telefone" });
     const stranger = await prisma.company.create({ data: { name: "Stranger", slug: "stranger" } });
-    expect(await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: stranger.id })).toBe(
-      ImportStatus.FAILED,
+    expect(
+      await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: stranger.id }),
+    ).toBe(ImportStatus.FAILED);
+    expect((await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } })).status).toBe(
+      ImportStatus.QUEUED,
     );
-    expect((await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } })).status).toBe(ImportStatus.QUEUED);
   });
 });
 
@@ -160,7 +181,8 @@ describe("100,000-row import", () => {
     await mkdir(join(storage, "imports"), { recursive: true });
     const lines = ["nome;telefone;condominio"];
     // 119xxxxxxxx mobile numbers: all valid and distinct.
-    for (let i = 0; i < ROWS; i++) lines.push(`Contato ${i};(11) 9${String(10_000_000 + i).slice(0, 8)};Cond ${i % 50}`);
+    for (let i = 0; i < ROWS; i++)
+      lines.push(`Contato ${i};(11) 9${String(10_000_000 + i).slice(0, 8)};Cond ${i % 50}`);
     await writeFile(join(storage, key), `${lines.join("\n")}\n`);
     return key;
   }
@@ -180,12 +202,17 @@ describe("100,000-row import", () => {
     // Cancel once about a third is in: the processor stops between batches.
     const cancelAt = 30_000;
     const watcher = setInterval(() => {
-      void prisma.contactImport.updateMany({
-        where: { id: job.id, processedRows: { gte: cancelAt }, status: ImportStatus.RUNNING },
-        data: { status: ImportStatus.CANCELLED },
-      }).then(() => undefined); // Prisma queries are lazy: then() runs it
+      void prisma.contactImport
+        .updateMany({
+          where: { id: job.id, processedRows: { gte: cancelAt }, status: ImportStatus.RUNNING },
+          data: { status: ImportStatus.CANCELLED },
+        })
+        .then(() => undefined); // Prisma queries are lazy: then() runs it
     }, 20);
-    const first = await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: company.id });
+    const first = await processContactImport(
+      { prisma, logger, env },
+      { importId: job.id, companyId: company.id },
+    );
     clearInterval(watcher);
     expect(first).toBe(ImportStatus.CANCELLED);
     const cancelled = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
@@ -205,26 +232,29 @@ describe("100,000-row import", () => {
       peakRss = Math.max(peakRss, m.rss);
     }, 10);
     const started = performance.now();
-    const second = await processContactImport({ prisma, logger, env }, { importId: job.id, companyId: company.id });
+    const second = await processContactImport(
+      { prisma, logger, env },
+      { importId: job.id, companyId: company.id },
+    );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     expect(second).toBe(ImportStatus.COMPLETED);
 
     const done = await prisma.contactImport.findUniqueOrThrow({ where: { id: job.id } });
-    expect([done.totalRows, done.processedRows, done.importedRows, done.updatedRows, done.duplicateRows]).toEqual([
-      ROWS,
-      ROWS,
-      ROWS,
-      0,
-      0,
-    ]);
+    expect([
+      done.totalRows,
+      done.processedRows,
+      done.importedRows,
+      done.updatedRows,
+      done.duplicateRows,
+    ]).toEqual([ROWS, ROWS, ROWS, 0, 0]);
     expect(await prisma.contact.count({ where: { companyId: company.id } })).toBe(ROWS);
     const heapGrowthMb = (peakHeap - baseline.heapUsed) / 2 ** 20;
     const rssGrowthMb = (peakRss - baseline.rss) / 2 ** 20;
     const resumedRows = ROWS - cancelled.processedRows;
     console.info(
       `[100k import] resumed ${resumedRows} rows in ${seconds.toFixed(1)} s (${Math.round(resumedRows / seconds)} rows/s); ` +
-        `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB (file ${(ROWS * 40) / 2 ** 20 | 0}+ MB)`,
+        `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB (file ${((ROWS * 40) / 2 ** 20) | 0}+ MB)`,
     );
     // Streaming + 1,000-row batches: memory does not scale with the file.
     expect(heapGrowthMb).toBeLessThan(64);

@@ -13,6 +13,7 @@ import { createHarness, type Harness, waitFor } from "./support/messaging-harnes
 let h: Harness;
 let sessionA: string;
 const deps = () => ({ prisma: h.db.prisma, queues: h.queues });
+const SENT_OR_LATER: MessageStatus[] = [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ];
 
 beforeAll(async () => {
   h = await createHarness("messages");
@@ -143,9 +144,7 @@ describe("send", () => {
     const listed = await listDeadLetters(deps(), h.companyId, { error: fragment, sessionId: sessionA });
     expect(listed.items.map((m) => m.id)).toContain(message.id);
     expect(await retryDeadLetters(deps(), h.companyId, [message.id])).toEqual([message.id]);
-    await waitFor(async () =>
-      [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(await statusOf(message.id)),
-    );
+    await waitFor(async () => SENT_OR_LATER.includes(await statusOf(message.id)));
     const after = await h.db.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
     expect(after.attempts).toBe(6);
     expect(h.sim.sentLog(sessionA).filter((s) => s.messageId === message.waMessageId)).toHaveLength(1);
@@ -209,11 +208,7 @@ describe("maintenance", () => {
     expect(await h.maintenance.run("expire-queued")).toBe(1);
     expect(await h.maintenance.run("recover-stuck")).toMatchObject({ recovered: 1 });
     await h.queues.send(sessionA).resume();
-    await waitFor(async () =>
-      [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ].includes(
-        await statusOf(stuck.message.id),
-      ),
-    );
+    await waitFor(async () => SENT_OR_LATER.includes(await statusOf(stuck.message.id)));
     expect(await statusOf(stale.message.id)).toBe(MessageStatus.EXPIRED);
   });
 });

@@ -67,7 +67,9 @@ describe("disconnect handling", () => {
     expect(r.outboundPausedAt).toBeInstanceOf(Date);
     expect(r.lastDisconnectCode).toBe(403);
     expect(restricted.some((e) => e.sessionId === id)).toBe(true);
-    const critical = await h.prisma.event.findFirst({ where: { sessionId: id, severity: EventSeverity.CRITICAL } });
+    const critical = await h.prisma.event.findFirst({
+      where: { sessionId: id, severity: EventSeverity.CRITICAL },
+    });
     expect(critical?.type).toBe("session.restricted");
     expect(await h.prisma.authCredential.count({ where: { sessionId: id } })).toBe(1);
     expect(h.manager.isLocal(id)).toBe(false);
@@ -81,7 +83,9 @@ describe("disconnect handling", () => {
     expect(paused.outboundPausedAt).toBeInstanceOf(Date);
     expect(paused.lastDisconnectCode).toBe(463);
     expect(
-      await h.prisma.event.count({ where: { sessionId: id, type: "session.restricted", severity: EventSeverity.CRITICAL } }),
+      await h.prisma.event.count({
+        where: { sessionId: id, type: "session.restricted", severity: EventSeverity.CRITICAL },
+      }),
     ).toBe(1);
     await reconnected(id, 2);
     expect((await row(id)).outboundPausedAt).toBeInstanceOf(Date); // stays paused until an operator clears it
@@ -122,7 +126,10 @@ describe("disconnect handling", () => {
         await h.prisma.event.count({ where: { sessionId: id, type: "session.reconnecting" } }),
       ).toBeGreaterThanOrEqual(1);
       // Stable for BREAKER_STABLE_MS → the failure count is cleared.
-      await waitFor(async () => (await row(id)).consecutiveFailures === 0, { timeoutMs: 3_000, what: "stable" });
+      await waitFor(async () => (await row(id)).consecutiveFailures === 0, {
+        timeoutMs: 3_000,
+        what: "stable",
+      });
     });
   }
 
@@ -158,9 +165,14 @@ describe("circuit breaker", () => {
     expect(connections(id)).toHaveLength(socketsWhenOpened); // no attempt while OPEN
 
     await reconnected(id, socketsWhenOpened); // the half-open probe
-    expect(await h.prisma.event.count({ where: { sessionId: id, type: "session.breaker_half_open" } })).toBe(1);
+    expect(await h.prisma.event.count({ where: { sessionId: id, type: "session.breaker_half_open" } })).toBe(
+      1,
+    );
     expect(Date.now() - open.breakerOpenedAt!.getTime()).toBeGreaterThanOrEqual(1_400);
-    await waitFor(async () => (await row(id)).breakerState === BreakerState.CLOSED, { timeoutMs: 3_000, what: "closed" });
+    await waitFor(async () => (await row(id)).breakerState === BreakerState.CLOSED, {
+      timeoutMs: 3_000,
+      what: "closed",
+    });
     expect((await row(id)).consecutiveFailures).toBe(0);
   });
 
@@ -183,7 +195,12 @@ describe("circuit breaker", () => {
       { what: "reopened" },
     );
     const stats = await h.module.breakers!.stats(h.companyId, id);
-    expect(stats).toMatchObject({ state: BreakerState.OPEN, consecutiveFailures: 4, threshold: 3, openMs: 1500 });
+    expect(stats).toMatchObject({
+      state: BreakerState.OPEN,
+      consecutiveFailures: 4,
+      threshold: 3,
+      openMs: 1500,
+    });
     expect(stats!.probeAt!.getTime()).toBeGreaterThan(Date.now() - 100);
 
     expect(await h.module.breakers!.reset(h.companyId, id, "ops@example.com")).toBe(true);

@@ -4,8 +4,8 @@ import { SessionDesiredState, SessionStatus } from "@zapflow/db";
 import { createRedisConnection, enqueueSessionLifecycle } from "@zapflow/queue";
 import { testRedisUrl } from "@zapflow/queue/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionsHarness, type SessionsHarness, waitFor } from "../src/testing";
 import type { SessionUpdate } from "../src/sessions/status-writer";
+import { createSessionsHarness, type SessionsHarness, waitFor } from "../src/testing";
 
 let h: SessionsHarness;
 const updates: SessionUpdate[] = [];
@@ -77,14 +77,21 @@ describe("pairing through the lifecycle queue", () => {
     expect(r1.status).toBe(SessionStatus.AWAITING_PAIRING_CODE);
     expect(r1.pairingPhone).toBe("5511977776666");
     expect(r1.qrCode).toBeNull();
-    await waitFor(() => updates.some((u) => u.sessionId === id && u.pairingCode === code), { what: "code published" });
+    await waitFor(() => updates.some((u) => u.sessionId === id && u.pairingCode === code), {
+      what: "code published",
+    });
 
     h.sim.confirmPairingCode(id, code);
     await h.waitForStatus(id, SessionStatus.CONNECTED);
     const r2 = await waitFor(async () => ((await row(id)).phone ? row(id) : undefined), { what: "identity" });
     expect(r2.phone).toBe("5511977776666");
     expect(r2.pairingCode).toBeNull();
-    expect(await eventTypes(id)).toEqual(expect.arrayContaining(["session.awaiting_pairing_code", "session.connected"]));
+    const types = await eventTypes(id);
+    expect(types).toEqual(expect.arrayContaining(["session.awaiting_pairing_code", "session.connected"]));
+    // The reconnect after pairing (515) logs in with the new creds: no second code is requested,
+    // and the QR the server offered meanwhile was never shown.
+    expect(types).not.toContain("session.pairing_code_failed");
+    expect(types).not.toContain("session.awaiting_qr");
   });
 
   it("double start (same job twice, and concurrent manager calls) opens one socket", async () => {

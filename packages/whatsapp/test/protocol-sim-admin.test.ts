@@ -2,6 +2,7 @@ import type { WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ConnectionRecord,
+  type PendingPairing,
   ProtocolSimulator,
   type RunningSimulator,
   type SentMessage,
@@ -43,12 +44,14 @@ describe("protocol simulator admin HTTP API", () => {
     await running?.close();
   });
 
-  it("pairs through POST /scan with the QR Baileys emitted and lists the device", async () => {
+  it("pairs through POST /devices/:pendingId/scan with the QR Baileys emitted and lists the device", async () => {
     const pairing = openSocket(running, auth);
     const { qr } = await waitForConnection(pairing, (u) => Boolean(u.qr));
-    expect((await call("GET", "/devices")).json.pending).toHaveLength(1);
+    const pending = (await call("GET", "/devices")).json.pending as PendingPairing[];
+    expect(pending).toHaveLength(1);
+    expect((await call("POST", "/devices/pairing-99/scan", { qr })).status).toBe(404);
     const restarted = waitForConnection(pairing, isClose);
-    const scanned = await call("POST", "/scan", { qr, phone: "15559990400" });
+    const scanned = await call("POST", `/devices/${pending[0]?.id}/scan`, { qr, phone: "15559990400" });
     expect(scanned).toMatchObject({ status: 200, json: { id: "15559990400:1", method: "qr" } });
     expect(closeCode(await restarted)).toBe(515);
     sock = await login(running, auth);

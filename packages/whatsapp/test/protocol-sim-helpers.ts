@@ -1,6 +1,6 @@
 import type { AuthenticationState, WAMessage, WAMessageUpdate, WASocket } from "@whiskeysockets/baileys";
-import type { ProtocolSimulator, RunningSimulator } from "../src/protocol-sim";
-import { pairByQr as pairWith } from "../src/protocol-sim/client";
+import type { Latency, ProtocolSimulator, RunningSimulator } from "../src/protocol-sim";
+import { login, memoryAuthState, pairByQr as pairWith, trustSimulator } from "../src/protocol-sim/client";
 
 export {
   closeCode,
@@ -14,6 +14,19 @@ export {
 } from "../src/protocol-sim/client";
 
 /** QR pairing with the in-process simulator's phone. Returns the device id and the restart code (515). */
+/** Starts `sim`, pairs one real Baileys client by QR and logs it in: the setup of most tests. */
+export async function startWithPairedClient(
+  sim: ProtocolSimulator,
+  options: { seed: number; latency?: Partial<Latency>; phone?: string },
+) {
+  trustSimulator();
+  const running = await sim.start({ port: 0, adminPort: null, seed: options.seed, latency: options.latency });
+  const auth = memoryAuthState();
+  const { deviceId } = await pairByQr(sim, running, auth, options.phone);
+  const sock = await login(running, auth);
+  return { running, auth, sock, deviceId };
+}
+
 export async function pairByQr(
   sim: ProtocolSimulator,
   running: RunningSimulator,

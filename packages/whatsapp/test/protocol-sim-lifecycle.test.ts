@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { useMultiFileAuthState, type WASocket } from "@whiskeysockets/baileys";
+import { useMultiFileAuthState, type WAMessage, type WASocket } from "@whiskeysockets/baileys";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DisconnectCode, ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
 import {
@@ -15,6 +15,7 @@ import {
   pairByQr,
   trustSimulator,
   waitForConnection,
+  waitForEvent,
   watchStatus,
 } from "./protocol-sim-helpers";
 
@@ -101,6 +102,24 @@ describe("protocol simulator: pairing, logins and disconnects with real Baileys"
       // Baileys may still be writing key files as its socket ends
       await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
+  });
+
+  it("a message sent while the device is offline arrives at its next login", async () => {
+    const auth = memoryAuthState();
+    const { deviceId } = await pairByQr(sim, running, auth);
+    const sock = await login(running, auth);
+    const closed = waitForConnection(sock, isClose);
+    sock.end(undefined);
+    await closed;
+    await eventually(() => sim.devices().find((d) => d.id === deviceId)?.online === false);
+    const { id } = await sim.contactSend("15550003002", deviceId, { text: "while you were away" });
+    const again = track(openSocket(running, auth));
+    const arrived = waitForEvent<{ messages: WAMessage[] }>(again, "messages.upsert", (u) =>
+      u.messages.some((m) => m.key.id === id),
+    );
+    await waitForConnection(again, isOpen);
+    const { messages } = await arrived;
+    expect(messages.find((m) => m.key.id === id)?.message?.conversation).toBe("while you were away");
   });
 
   it("a forced 515 closes with 515 and the next socket logs in", async () => {

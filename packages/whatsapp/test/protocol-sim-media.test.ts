@@ -3,10 +3,8 @@ import { downloadMediaMessage, type WAMessage, type WASocket } from "@whiskeysoc
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
 import {
-  login,
-  memoryAuthState,
-  pairByQr,
-  trustSimulator,
+  type memoryAuthState,
+  startWithPairedClient,
   waitForEvent,
   watchStatus,
 } from "./protocol-sim-helpers";
@@ -21,23 +19,18 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 describe("protocol simulator: images through real Baileys", () => {
   const sim = new ProtocolSimulator();
   let running: RunningSimulator;
-  const auth = memoryAuthState();
+  let auth: ReturnType<typeof memoryAuthState>;
   let sock: WASocket;
   let deviceId: string;
   const previousTlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
 
   beforeAll(async () => {
-    trustSimulator();
     // Baileys downloads media with global fetch, which takes no CA option: trust the loopback cert here only
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-    running = await sim.start({
-      port: 0,
-      adminPort: null,
+    ({ running, auth, sock, deviceId } = await startWithPairedClient(sim, {
       seed: 11,
       latency: { deliveredMs: 300, readMs: 200 },
-    });
-    ({ deviceId } = await pairByQr(sim, running, auth));
-    sock = await login(running, auth);
+    }));
   });
 
   afterAll(async () => {

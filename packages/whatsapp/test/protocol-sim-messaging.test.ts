@@ -2,10 +2,8 @@ import type { WAMessage, WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
 import {
-  login,
-  memoryAuthState,
-  pairByQr,
-  trustSimulator,
+  type memoryAuthState,
+  startWithPairedClient,
   waitForEvent,
   watchStatus,
 } from "./protocol-sim-helpers";
@@ -16,20 +14,16 @@ const CONTACT_JID = `${CONTACT}@s.whatsapp.net`;
 describe("protocol simulator: real Baileys sends and receives", () => {
   const sim = new ProtocolSimulator();
   let running: RunningSimulator;
-  const auth = memoryAuthState();
+  let auth: ReturnType<typeof memoryAuthState>;
   let sock: WASocket;
   let deviceId: string;
 
   beforeAll(async () => {
-    trustSimulator();
-    running = await sim.start({
-      port: 0,
-      adminPort: null,
+    ({ running, auth, sock, deviceId } = await startWithPairedClient(sim, {
       seed: 7,
       latency: { deliveredMs: 20, readMs: 20 },
-    });
-    ({ deviceId } = await pairByQr(sim, running, auth, "15559990001"));
-    sock = await login(running, auth);
+      phone: "15559990001",
+    }));
   });
 
   afterAll(async () => {
@@ -83,5 +77,20 @@ describe("protocol simulator: real Baileys sends and receives", () => {
     await upsert;
     expect(encType).toBe("pkmsg");
     expect(sim.devices()[0]?.uploadedPreKeys).toBe(before - 1);
+  });
+
+  it("injected frame latency delays what the server sends by at least that much", async () => {
+    sim.setLatency({ frameMs: 250 });
+    try {
+      const started = Date.now();
+      const upsert = waitForEvent<{ messages: WAMessage[] }>(sock, "messages.upsert", (u) =>
+        u.messages.some((m) => m.message?.conversation === "slow network"),
+      );
+      await sim.contactSend(CONTACT, deviceId, { text: "slow network" });
+      await upsert;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      sim.setLatency({ frameMs: 0 });
+    }
   });
 });

@@ -72,7 +72,9 @@ export function Shell({
       <div className="flex min-h-screen">
         <aside className="hidden w-56 shrink-0 border-r border-slate-200 bg-white md:block">
           <div className="flex h-14 items-center gap-2 border-b border-slate-100 px-5">
-            <span className="flex size-7 items-center justify-center rounded-lg bg-emerald-600 text-sm font-bold text-white">Z</span>
+            <span className="flex size-7 items-center justify-center rounded-lg bg-emerald-600 text-sm font-bold text-white">
+              Z
+            </span>
             <span className="font-semibold text-slate-900">Zapflow</span>
           </div>
           <nav aria-label="Main" className="space-y-0.5 p-3">
@@ -111,9 +113,16 @@ export function Shell({
               </button>
             </div>
           </header>
-          <nav aria-label="Main (mobile)" className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-white px-3 py-2 md:hidden">
+          <nav
+            aria-label="Main (mobile)"
+            className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-white px-3 py-2 md:hidden"
+          >
             {items.map((item) => (
-              <Link key={item.href} href={item.href} className="whitespace-nowrap rounded px-2 py-1 text-xs text-slate-600">
+              <Link
+                key={item.href}
+                href={item.href}
+                className="whitespace-nowrap rounded px-2 py-1 text-xs text-slate-600"
+              >
                 {item.label}
               </Link>
             ))}

@@ -43,9 +43,16 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={push}>
       {children}
-      <div aria-live="polite" className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2">
+      <div
+        aria-live="polite"
+        className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
+      >
         {toasts.map((t) => (
-          <div key={t.id} role="status" className={`pointer-events-auto rounded-lg border px-4 py-3 text-sm shadow-md ${toneClass[t.tone]}`}>
+          <div
+            key={t.id}
+            role="status"
+            className={`pointer-events-auto rounded-lg border px-4 py-3 text-sm shadow-md ${toneClass[t.tone]}`}
+          >
             {t.text}
           </div>
         ))}

@@ -4,7 +4,8 @@ import { useId } from "react";
 
 const buttonTones = {
   primary: "bg-emerald-600 text-white hover:bg-emerald-700 focus-visible:outline-emerald-600",
-  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 focus-visible:outline-slate-500",
+  secondary:
+    "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 focus-visible:outline-slate-500",
   danger: "bg-red-600 text-white hover:bg-red-700 focus-visible:outline-red-600",
   ghost: "text-slate-700 hover:bg-slate-100 focus-visible:outline-slate-500",
 } as const;
@@ -16,7 +17,11 @@ export function Button({
   className = "",
   children,
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: keyof typeof buttonTones; size?: "sm" | "md"; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  tone?: keyof typeof buttonTones;
+  size?: "sm" | "md";
+  busy?: boolean;
+}) {
   const sizing = size === "sm" ? "px-2.5 py-1 text-xs" : "px-3.5 py-2 text-sm";
   return (
     <button
@@ -26,7 +31,9 @@ export function Button({
       aria-busy={busy || undefined}
       className={`inline-flex items-center justify-center gap-1.5 rounded-md font-medium shadow-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed disabled:opacity-50 ${sizing} ${buttonTones[tone]} ${className}`}
     >
-      {busy ? <span className="size-3 animate-spin rounded-full border-2 border-current border-t-transparent" /> : null}
+      {busy ? (
+        <span className="size-3 animate-spin rounded-full border-2 border-current border-t-transparent" />
+      ) : null}
       {children}
     </button>
   );
@@ -79,12 +86,26 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement>) {
   return <select {...rest} className={`${controlClass} ${className}`} />;
 }
 
-export function TextArea(props: InputHTMLAttributes<HTMLTextAreaElement> & { rows?: number; invalid?: boolean }) {
+export function TextArea(
+  props: InputHTMLAttributes<HTMLTextAreaElement> & { rows?: number; invalid?: boolean },
+) {
   const { invalid, className = "", ...rest } = props;
-  return <textarea {...rest} aria-invalid={invalid || undefined} className={`${controlClass} ${className}`} />;
+  return (
+    <textarea {...rest} aria-invalid={invalid || undefined} className={`${controlClass} ${className}`} />
+  );
 }
 
-export function Card({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-xl border border-slate-200 bg-white shadow-sm ${className}`}>
       {title || actions ? (
@@ -98,7 +119,15 @@ export function Card({ title, actions, children, className = "" }: { title?: Rea
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -120,10 +149,24 @@ const badgeTones = {
 export type BadgeTone = keyof typeof badgeTones;
 
 export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
-export function EmptyState({ title, description, action }: { title: string; description?: string; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  description,
+  action,
+}: {
+  title: string;
+  description?: string;
+  action?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center justify-center rounded-lg border border-dashed border-slate-300 px-6 py-12 text-center">
       <p className="text-sm font-medium text-slate-800">{title}</p>
@@ -139,7 +182,7 @@ export function Skeleton({ className = "h-4 w-full" }: { className?: string }) {
 
 export function SkeletonRows({ rows = 4 }: { rows?: number }) {
   return (
-    <div className="space-y-3" aria-label="Loading">
+    <div className="space-y-3" role="status" aria-label="Loading">
       {Array.from({ length: rows }, (_, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: static placeholders
         <Skeleton key={i} className="h-9 w-full" />
@@ -150,7 +193,11 @@ export function SkeletonRows({ rows = 4 }: { rows?: number }) {
 
 export function ErrorNote({ error }: { error: { message: string } | null | undefined }) {
   if (!error) return null;
-  return <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error.message}</p>;
+  return (
+    <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      {error.message}
+    </p>
+  );
 }
 
 export const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";

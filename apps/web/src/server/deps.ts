@@ -21,7 +21,12 @@ export function getServerDeps(): ServerDeps {
     // ioredis emits "error" on every failed reconnect; health checks report it, not the logs.
     redis.on("error", () => undefined);
     const prefix = keyPrefix();
-    holder.__zapflowDeps = { prisma: getPrisma(), redis, prefix, queues: new QueueRegistry({ connection: redis, prefix }) };
+    holder.__zapflowDeps = {
+      prisma: getPrisma(),
+      redis,
+      prefix,
+      queues: new QueueRegistry({ connection: redis, prefix }),
+    };
   }
   return holder.__zapflowDeps;
 }

@@ -32,14 +32,16 @@ interface IssueLike {
 }
 
 function isIssueList(value: unknown): value is IssueLike[] {
-  return Array.isArray(value) && value.every((i) => i && typeof i === "object" && "message" in i && "path" in i);
+  return (
+    Array.isArray(value) && value.every((i) => i && typeof i === "object" && "message" in i && "path" in i)
+  );
 }
 
 function issuesToFieldErrors(issues: IssueLike[]): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const key = (typeof issue.path === "string" ? issue.path : issue.path.map(String).join(".")) || "_";
-    (out[key] ??= []).push(issue.message);
+    out[key] = [...(out[key] ?? []), issue.message];
   }
   return out;
 }

@@ -14,14 +14,19 @@ export async function createRequestContext(
   const key = bearerApiKey(req.headers.get("authorization"));
   if (key) {
     const resolved = await resolveApiKey(deps.prisma, key);
-    return resolved.ok ? createInnerContext(deps, resolved.principal) : createInnerContext(deps, null, resolved.reason);
+    return resolved.ok
+      ? createInnerContext(deps, resolved.principal)
+      : createInnerContext(deps, null, resolved.reason);
   }
   if (!opts.allowSession) return createInnerContext(deps, null);
   const session = await getServerSession(authOptions);
   const user = session?.user;
   if (!user?.id) return createInnerContext(deps, null);
   // The JWT lives for days: the admin flag (and the user's existence) come from the DB, not the token.
-  const row = await deps.prisma.user.findUnique({ where: { id: user.id }, select: { isPlatformAdmin: true } });
+  const row = await deps.prisma.user.findUnique({
+    where: { id: user.id },
+    select: { isPlatformAdmin: true },
+  });
   if (!row) return createInnerContext(deps, null);
   return createInnerContext(deps, {
     kind: "user",

@@ -8,7 +8,19 @@ import { appRouter } from "./root";
 
 export const REST_BASE_PATH = "/api/v1";
 
-export function handleRestRequest(req: Request, deps?: ServerDeps): Promise<Response> {
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/** `curl -X POST .../sessions/{id}/start` with no body is a valid call: treat it as `{}`. */
+async function withJsonBody(req: Request): Promise<Request> {
+  if (!BODY_METHODS.has(req.method)) return req;
+  const text = await req.text();
+  const headers = new Headers(req.headers);
+  if (!text.trim()) headers.set("content-type", "application/json");
+  return new Request(req.url, { method: req.method, headers, body: text.trim() ? text : "{}" });
+}
+
+export async function handleRestRequest(original: Request, deps?: ServerDeps): Promise<Response> {
+  const req = await withJsonBody(original);
   return createOpenApiFetchHandler({
     endpoint: REST_BASE_PATH,
     router: appRouter,

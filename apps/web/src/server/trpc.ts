@@ -95,7 +95,9 @@ export const companyProcedure = publicProcedure.use(async ({ ctx, meta, next }) 
 /** The chosen company if the user still belongs to it, else their oldest membership. */
 async function activeMembership(ctx: TRPCContext, userId: string, companyId: string | null) {
   if (companyId) {
-    const chosen = await ctx.prisma.membership.findUnique({ where: { userId_companyId: { userId, companyId } } });
+    const chosen = await ctx.prisma.membership.findUnique({
+      where: { userId_companyId: { userId, companyId } },
+    });
     if (chosen) return chosen;
   }
   return ctx.prisma.membership.findFirst({ where: { userId }, orderBy: { createdAt: "asc" } });

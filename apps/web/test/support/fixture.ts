@@ -1,6 +1,6 @@
 // Per-file test world: a fresh database, a Redis prefix, two companies (A and B) with an owner
 // each, a member of A, a platform admin, API keys, and callers acting as any of them.
-import { type PrismaClient, MembershipRole } from "@zapflow/db";
+import { MembershipRole, type PrismaClient } from "@zapflow/db";
 import { hashApiKey } from "@zapflow/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@zapflow/db/testing";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
@@ -40,7 +40,9 @@ export interface TestWorld {
 async function makeCompany(prisma: PrismaClient, slug: string): Promise<CompanyFixture> {
   const company = await prisma.company.create({ data: { name: `Company ${slug}`, slug } });
   const owner = await prisma.user.create({ data: { email: `owner@${slug}.test`, passwordHash: "x" } });
-  await prisma.membership.create({ data: { userId: owner.id, companyId: company.id, role: MembershipRole.OWNER } });
+  await prisma.membership.create({
+    data: { userId: owner.id, companyId: company.id, role: MembershipRole.OWNER },
+  });
   const { key, prefix, hashedKey } = generateApiKey();
   const row = await prisma.apiKey.create({
     data: { companyId: company.id, name: "all", prefix, hashedKey, scopes: [...API_SCOPES] },
@@ -58,7 +60,9 @@ export async function createTestWorld(label: string): Promise<TestWorld> {
   const a = await makeCompany(prisma, "alpha");
   const b = await makeCompany(prisma, "bravo");
   const member = await prisma.user.create({ data: { email: "member@alpha.test", passwordHash: "x" } });
-  await prisma.membership.create({ data: { userId: member.id, companyId: a.companyId, role: MembershipRole.MEMBER } });
+  await prisma.membership.create({
+    data: { userId: member.id, companyId: a.companyId, role: MembershipRole.MEMBER },
+  });
   const admin = await prisma.user.create({
     data: { email: "admin@platform.test", passwordHash: "x", isPlatformAdmin: true },
   });

@@ -25,7 +25,10 @@ export async function trpcMutation(deps: ServerDeps, principal: Principal, path:
     router: appRouter,
     createContext: () => createInnerContext(deps, principal),
   });
-  const body = (await res.json()) as { error?: { json: TrpcErrorBody }; result?: { data: { json: unknown } } };
+  const body = (await res.json()) as {
+    error?: { json: TrpcErrorBody };
+    result?: { data: { json: unknown } };
+  };
   return { status: res.status, error: body.error?.json, data: body.result?.data.json };
 }
 

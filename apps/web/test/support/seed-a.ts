@@ -13,7 +13,9 @@ export interface CompanyAData {
 export async function seedCompanyA(w: TestWorld): Promise<CompanyAData> {
   const { prisma } = w;
   const companyId = w.a.companyId;
-  const session = await prisma.whatsappSession.create({ data: { companyId, label: "A main", status: "CONNECTED" } });
+  const session = await prisma.whatsappSession.create({
+    data: { companyId, label: "A main", status: "CONNECTED" },
+  });
   const chatJid = "5511900000001@s.whatsapp.net";
   const message = await prisma.message.create({
     data: {
@@ -36,7 +38,13 @@ export async function seedCompanyA(w: TestWorld): Promise<CompanyAData> {
   });
   const eventMarker = "A-SECRET-EVENT";
   await prisma.event.create({
-    data: { companyId, sessionId: session.id, category: "SESSION", type: "session.connected", message: eventMarker },
+    data: {
+      companyId,
+      sessionId: session.id,
+      category: "SESSION",
+      type: "session.connected",
+      message: eventMarker,
+    },
   });
   await prisma.rateLimitPolicy.create({ data: { companyId, perNumberPerMinute: 7 } });
   return {
@@ -63,7 +71,8 @@ export async function snapshotCompanyA(w: TestWorld): Promise<string> {
     prisma.event.count({ where: { companyId } }),
     prisma.rateLimitPolicy.findUnique({ where: { companyId } }),
   ]);
-  return JSON.stringify({ company, sessions, messages, keys, endpoints, deliveries, events, policy }, (_k, v) =>
-    typeof v === "bigint" ? v.toString() : v,
+  return JSON.stringify(
+    { company, sessions, messages, keys, endpoints, deliveries, events, policy },
+    (_k, v) => (typeof v === "bigint" ? v.toString() : v),
   );
 }

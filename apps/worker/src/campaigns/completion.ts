@@ -1,10 +1,19 @@
 // Completion: no recipient left to dispatch and no campaign message queued or in flight.
-import { CampaignStatus, EventCategory, MessageStatus, type PrismaClient, RecipientStatus } from "@zapflow/db";
+import {
+  CampaignStatus,
+  EventCategory,
+  MessageStatus,
+  type PrismaClient,
+  RecipientStatus,
+} from "@zapflow/db";
 import { campaignProgress, summaryCounters } from "@zapflow/queue/services/campaigns";
 
 export async function completeCampaignIfDone(prisma: PrismaClient, campaignId: string): Promise<boolean> {
   const [pending, inFlight] = await Promise.all([
-    prisma.campaignRecipient.findFirst({ where: { campaignId, status: RecipientStatus.PENDING }, select: { id: true } }),
+    prisma.campaignRecipient.findFirst({
+      where: { campaignId, status: RecipientStatus.PENDING },
+      select: { id: true },
+    }),
     prisma.message.findFirst({
       where: { campaignId, status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] } },
       select: { id: true },

@@ -13,7 +13,12 @@ import {
   type PrismaClient,
   RecipientStatus,
 } from "@zapflow/db";
-import { type CampaignMedia, campaignMediaSchema, contactVariables, renderTemplate } from "@zapflow/db/domain";
+import {
+  type CampaignMedia,
+  campaignMediaSchema,
+  contactVariables,
+  renderTemplate,
+} from "@zapflow/db/domain";
 import { enqueueMessageSendBulk, MessagePriority, type QueueRegistry } from "@zapflow/queue";
 import { reserveWaMessageId } from "@zapflow/queue/services/messages";
 import { completeCampaignIfDone } from "./completion";
@@ -91,7 +96,8 @@ export async function dispatchStep(
 
   const now = Date.now();
   const allowed = nextSendTime(new Date(now), pacing.quiet).getTime();
-  if (allowed > now) return { kind: "wait", ms: allowed - now, readyAt: state.readyAt ?? null, reason: "quiet hours" };
+  if (allowed > now)
+    return { kind: "wait", ms: allowed - now, readyAt: state.readyAt ?? null, reason: "quiet hours" };
 
   // A batch in flight: make sure its jobs exist (a crash between commit and enqueue), then wait.
   const inFlight = await prisma.message.findMany({
@@ -123,7 +129,12 @@ export async function dispatchStep(
 
   const batch = await writeBatch(prisma, campaign.id, pacing.batchSize);
   const spread = await enqueuePaced(deps, campaign.companyId, batch, pacing);
-  return { kind: "wait", ms: spread + pollMs, readyAt: null, reason: `batch of ${batch.length} sent to the queues` };
+  return {
+    kind: "wait",
+    ms: spread + pollMs,
+    readyAt: null,
+    reason: `batch of ${batch.length} sent to the queues`,
+  };
 }
 
 /** Turns the next PENDING recipients into QUEUED message rows (one transaction, campaign locked). */
@@ -138,7 +149,9 @@ async function writeBatch(prisma: PrismaClient, campaignId: string, batchSize: n
         where: { campaignId, status: RecipientStatus.PENDING },
         orderBy: { id: "asc" },
         take: batchSize,
-        include: { contact: { select: { name: true, phone: true, jid: true, customFields: true, optedOut: true } } },
+        include: {
+          contact: { select: { name: true, phone: true, jid: true, customFields: true, optedOut: true } },
+        },
       });
       // Opt-out is checked again at send time: it may have changed since expansion.
       const skipped = recipients.filter((r) => r.contact.optedOut || !r.contact.jid);

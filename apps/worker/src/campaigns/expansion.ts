@@ -2,8 +2,8 @@
 // chunks over contacts. Each chunk is one transaction that also advances Campaign.expansionCursor,
 // so a crash resumes at the next chunk and the unique (campaign, contact) makes a replay harmless.
 // Sending number (rotation) and variant are fixed per recipient here, by position.
-import { CampaignStatus, type PrismaClient } from "@zapflow/db";
-import { audienceSchema } from "@zapflow/db/domain";
+import { CampaignStatus, Prisma, type PrismaClient } from "@zapflow/db";
+import { type Audience, audienceSchema } from "@zapflow/db/domain";
 
 export const EXPANSION_CHUNK = 5_000;
 
@@ -15,6 +15,19 @@ interface ChunkOutcome {
   optedOut: bigint;
   invalid: bigint;
   inserted: bigint;
+}
+
+/** SQL condition for "contact c is in the audience"; empty parts are left out so the planner
+ *  does not probe list memberships for a tags-only audience. */
+function audienceCondition(audience: Audience): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (audience.tags.length) parts.push(Prisma.sql`c."tags" && ${audience.tags}::text[]`);
+  if (audience.contactIds.length) parts.push(Prisma.sql`c."id" = ANY(${audience.contactIds}::text[])`);
+  if (audience.listIds.length) {
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "ContactListMember" m
+      WHERE m."contactId" = c."id" AND m."listId" = ANY(${audience.listIds}::text[]))`);
+  }
+  return parts.length ? Prisma.sql`(${Prisma.join(parts, " OR ")})` : Prisma.sql`FALSE`;
 }
 
 export async function expandCampaign(
@@ -33,12 +46,15 @@ export async function expandCampaign(
   if (senders.length === 0) return "no-senders";
   const audience = audienceSchema.parse(campaign.audience);
   const variantCount = Math.max(1, campaign.variants.length);
+  const condition = audienceCondition(audience);
 
   for (;;) {
     const done = await prisma.$transaction(
       async (tx) => {
         // The lock serialises expansion with pause/cancel and with a second copy of this job.
-        const [locked] = await tx.$queryRaw<{ status: CampaignStatus; cursor: string | null; total: number }[]>`
+        const [locked] = await tx.$queryRaw<
+          { status: CampaignStatus; cursor: string | null; total: number }[]
+        >`
           SELECT "status", "expansionCursor" AS cursor, "totalRecipients" AS total
           FROM "Campaign" WHERE "id" = ${campaignId} FOR UPDATE`;
         if (!locked || locked.status !== CampaignStatus.RUNNING) return true;
@@ -47,10 +63,7 @@ export async function expandCampaign(
             SELECT c."id", c."optedOut", c."jid"
             FROM "Contact" c
             WHERE c."companyId" = ${companyId} AND c."id" > ${locked.cursor ?? ""}
-              AND (c."tags" && ${audience.tags}::text[]
-                OR c."id" = ANY(${audience.contactIds}::text[])
-                OR EXISTS (SELECT 1 FROM "ContactListMember" m
-                           WHERE m."contactId" = c."id" AND m."listId" = ANY(${audience.listIds}::text[])))
+              AND ${condition}
             ORDER BY c."id"
             LIMIT ${chunkSize}
           ),

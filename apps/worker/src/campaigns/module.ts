@@ -1,5 +1,7 @@
 // Campaigns worker module: consumes the campaign queue (start, expand, dispatch loop, completion),
 // runs the periodic sweep, and auto-pauses campaigns whose sending number gets restricted.
+
+import { CampaignStatus } from "@zapflow/db";
 import {
   type CampaignJob,
   closeQueueWorker,
@@ -13,7 +15,6 @@ import {
 } from "@zapflow/queue";
 import { ensureCampaignJob, pauseCampaign, startCampaign } from "@zapflow/queue/services/campaigns";
 import { ConflictError } from "@zapflow/queue/services/errors";
-import { CampaignStatus } from "@zapflow/db";
 import type { Logger } from "pino";
 import type { WorkerContext } from "../context";
 import type { WorkerModule } from "../module";
@@ -41,7 +42,11 @@ interface DispatchMemory {
 
 type CampaignWorker = ReturnType<typeof createQueueWorker<typeof QueueName.campaign>>;
 
-async function restrictedHandler(deps: CampaignDeps, logger: Logger, event: SessionBusEvents["restricted"][0]) {
+async function restrictedHandler(
+  deps: CampaignDeps,
+  logger: Logger,
+  event: SessionBusEvents["restricted"][0],
+) {
   const campaigns = await deps.prisma.campaign.findMany({
     where: {
       companyId: event.companyId,
@@ -72,9 +77,16 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
     async start(ctx: WorkerContext) {
       const logger = ctx.logger.child({ module: "campaigns" });
       const prefix = ctx.config.REDIS_PREFIX;
-      const connection =
-        opts.connection ?? (ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true }));
-      const queues = opts.queues ?? (ownedQueues = new QueueRegistry({ connection, prefix }));
+      let connection = opts.connection;
+      if (!connection) {
+        ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true });
+        connection = ownedConnection;
+      }
+      let queues = opts.queues;
+      if (!queues) {
+        ownedQueues = new QueueRegistry({ connection, prefix });
+        queues = ownedQueues;
+      }
       const campaignDeps: CampaignDeps = { prisma: ctx.prisma, queues, pollMs: opts.pollMs };
 
       const process: QueueProcessor<CampaignJob> = async (data, job, token) => {
@@ -83,7 +95,10 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
           case "start": {
             const campaign = await ctx.prisma.campaign.findFirst({ where: { id: campaignId, companyId } });
             // A rescheduled campaign's old job may fire early: only start what is due.
-            if (campaign?.status !== CampaignStatus.SCHEDULED || (campaign.scheduledAt?.getTime() ?? 0) > Date.now() + 1_000) {
+            if (
+              campaign?.status !== CampaignStatus.SCHEDULED ||
+              (campaign.scheduledAt?.getTime() ?? 0) > Date.now() + 1_000
+            ) {
               return "not due";
             }
             await startCampaign(campaignDeps, companyId, campaignId).catch((err) => {
@@ -93,9 +108,12 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
           }
           case "expand": {
             const result = await expandCampaign(ctx.prisma, campaignId, companyId);
-            if (result === "expanded") await ensureCampaignJob(campaignDeps.queues, { action: "dispatch", campaignId, companyId });
+            if (result === "expanded")
+              await ensureCampaignJob(campaignDeps.queues, { action: "dispatch", campaignId, companyId });
             if (result === "no-senders") {
-              await pauseCampaign(campaignDeps, companyId, campaignId, "No sending number selected").catch(() => undefined);
+              await pauseCampaign(campaignDeps, companyId, campaignId, "No sending number selected").catch(
+                () => undefined,
+              );
             }
             return result;
           }
@@ -103,7 +121,8 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
             const memory = job.data as DispatchMemory;
             const step = await dispatchStep(campaignDeps, data, { readyAt: memory.readyAt });
             if (step.kind !== "wait") return step.kind;
-            if ((memory.readyAt ?? null) !== step.readyAt) await job.updateData({ ...data, readyAt: step.readyAt } as CampaignJob & DispatchMemory);
+            if ((memory.readyAt ?? null) !== step.readyAt)
+              await job.updateData({ ...data, readyAt: step.readyAt } as CampaignJob & DispatchMemory);
             return holdBack(job, token, step.ms);
           }
           case "check-completion":
@@ -116,7 +135,9 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
         prefix,
         concurrency: opts.concurrency ?? 5,
       });
-      worker.on("failed", (job, err) => logger.error({ err, campaignId: job?.data.campaignId }, "campaign job failed"));
+      worker.on("failed", (job, err) =>
+        logger.error({ err, campaignId: job?.data.campaignId }, "campaign job failed"),
+      );
 
       const handler = (event: SessionBusEvents["restricted"][0]) => {
         restrictedHandler(campaignDeps, logger, event).catch((err) =>

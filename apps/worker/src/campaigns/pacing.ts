@@ -24,7 +24,13 @@ type PolicyPacing = Pick<
 export function effectivePacing(
   campaign: Pick<
     Campaign,
-    "minDelayMs" | "maxDelayMs" | "batchSize" | "batchPauseSec" | "quietHoursStart" | "quietHoursEnd" | "timeZone"
+    | "minDelayMs"
+    | "maxDelayMs"
+    | "batchSize"
+    | "batchPauseSec"
+    | "quietHoursStart"
+    | "quietHoursEnd"
+    | "timeZone"
   >,
   policy: PolicyPacing | null,
   companyTimeZone: string,

@@ -3,8 +3,8 @@
 // died. Every action is idempotent (conditional updates, fixed job ids), so workers may overlap.
 import { CampaignStatus, type PrismaClient } from "@zapflow/db";
 import type { QueueRegistry } from "@zapflow/queue";
-import { ConflictError } from "@zapflow/queue/services/errors";
 import { ensureCampaignJob, startCampaign } from "@zapflow/queue/services/campaigns";
+import { ConflictError } from "@zapflow/queue/services/errors";
 
 export async function sweepCampaigns(deps: { prisma: PrismaClient; queues: QueueRegistry }): Promise<void> {
   const due = await deps.prisma.campaign.findMany({

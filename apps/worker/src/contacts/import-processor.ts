@@ -1,6 +1,6 @@
 // contact-import job: streams the stored CSV, normalises phones, writes 1,000-row batches with
 // progress, stops between batches when cancelled, resumes from processedRows after a crash.
-import { type ImportStatus, ImportStatus as Status, type PrismaClient } from "@zapflow/db";
+import { type ImportStatus, type PrismaClient, ImportStatus as Status } from "@zapflow/db";
 import {
   type ImportMapping,
   type ImportRowError,
@@ -70,7 +70,9 @@ function parseRow(
 export async function processContactImport(deps: ImportDeps, job: ContactImportJob): Promise<ImportStatus> {
   const { prisma, logger } = deps;
   const batchSize = deps.batchSize ?? IMPORT_BATCH_SIZE;
-  const record = await prisma.contactImport.findFirst({ where: { id: job.importId, companyId: job.companyId } });
+  const record = await prisma.contactImport.findFirst({
+    where: { id: job.importId, companyId: job.companyId },
+  });
   if (!record) {
     logger.warn({ importId: job.importId }, "contact import not found; nothing to do");
     return Status.FAILED;
@@ -104,7 +106,8 @@ export async function processContactImport(deps: ImportDeps, job: ContactImportJ
       totalRows: record.totalRows || (await estimateRows(path)),
     },
   });
-  if (started.count === 0) return (await prisma.contactImport.findUniqueOrThrow({ where: { id: record.id } })).status;
+  if (started.count === 0)
+    return (await prisma.contactImport.findUniqueOrThrow({ where: { id: record.id } })).status;
 
   const target = {
     importId: record.id,

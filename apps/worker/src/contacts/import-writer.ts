@@ -31,7 +31,10 @@ export interface BatchOutcome {
 class ImportNoLongerRunning extends Error {}
 
 /** Duplicates inside one batch are merged first (later non-empty values win). */
-export function mergeBatchDuplicates(rows: ParsedContactRow[]): { rows: ParsedContactRow[]; duplicates: number } {
+export function mergeBatchDuplicates(rows: ParsedContactRow[]): {
+  rows: ParsedContactRow[];
+  duplicates: number;
+} {
   const byPhone = new Map<string, ParsedContactRow>();
   for (const row of rows) {
     const seen = byPhone.get(row.phone);

@@ -24,8 +24,11 @@ export function createContactsModule(opts: ContactsModuleOptions = {}): WorkerMo
     name: "contacts",
     async start(ctx: WorkerContext) {
       const logger = ctx.logger.child({ module: "contacts" });
-      const connection =
-        opts.connection ?? (ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true }));
+      let connection = opts.connection;
+      if (!connection) {
+        ownedConnection = createRedisConnection(ctx.config.REDIS_URL, { forWorker: true });
+        connection = ownedConnection;
+      }
       worker = createQueueWorker(
         QueueName.contactImport,
         async (data) => {
@@ -34,9 +37,16 @@ export function createContactsModule(opts: ContactsModuleOptions = {}): WorkerMo
           return status;
         },
         // Long jobs: a generous lock so a slow batch never looks like a crashed worker.
-        { connection, prefix: ctx.config.REDIS_PREFIX, concurrency: opts.concurrency ?? 2, lockDuration: 120_000 },
+        {
+          connection,
+          prefix: ctx.config.REDIS_PREFIX,
+          concurrency: opts.concurrency ?? 2,
+          lockDuration: 120_000,
+        },
       );
-      worker.on("failed", (job, err) => logger.error({ err, importId: job?.data.importId }, "contact import failed"));
+      worker.on("failed", (job, err) =>
+        logger.error({ err, importId: job?.data.importId }, "contact import failed"),
+      );
     },
     async stop() {
       const current = worker;

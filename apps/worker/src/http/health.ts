@@ -28,7 +28,13 @@ function within<T>(work: Promise<T>): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
   });
-  return Promise.race([work.then(() => true, () => false), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }
 
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
@@ -39,11 +45,20 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   ]);
   const modules: Record<string, boolean> = {};
   for (const module of deps.modules()) {
-    modules[module.name] = module.healthy ? await within(Promise.resolve(module.healthy()).then((ok) => {
-      if (!ok) throw new Error("unhealthy");
-    })) : true;
+    modules[module.name] = module.healthy
+      ? await within(
+          Promise.resolve(module.healthy()).then((ok) => {
+            if (!ok) throw new Error("unhealthy");
+          }),
+        )
+      : true;
   }
   const sessions = modules.sessions ?? false;
   const ok = redis && postgres && Object.values(modules).every(Boolean);
-  return { ok, workerId: deps.workerId, checks: { redis, postgres, sessions, modules }, sessions: deps.pool() };
+  return {
+    ok,
+    workerId: deps.workerId,
+    checks: { redis, postgres, sessions, modules },
+    sessions: deps.pool(),
+  };
 }

@@ -17,7 +17,9 @@ const actions = {
     return sim.scanQr(b.sessionId, b.phone, b.pushName);
   },
   "pairing-confirm": (sim: SimulatorControls, body: unknown) => {
-    const b = z.object({ sessionId: id, code: z.string().min(4).max(16), pushName: z.string().max(100).optional() }).parse(body);
+    const b = z
+      .object({ sessionId: id, code: z.string().min(4).max(16), pushName: z.string().max(100).optional() })
+      .parse(body);
     return sim.confirmPairingCode(b.sessionId, b.code, b.pushName);
   },
   inbound: (sim: SimulatorControls, body: unknown) => {

@@ -1,5 +1,6 @@
 // The messaging domain in the worker: per-session send workers (owner only), inbound messages,
 // receipts, media downloads and their metrics.
+import type { PrismaClient } from "@zapflow/db";
 import {
   closeQueueWorker,
   createQueueWorker,
@@ -44,6 +45,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
   const closers: (() => Promise<unknown>)[] = [];
   let sendWorkers: SendWorkers | undefined;
   let connection: Redis | undefined;
+  let database: PrismaClient | undefined;
   let stopped = false;
 
   return {
@@ -52,6 +54,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
 
     async start(ctx: WorkerContext) {
       const { prisma, logger: rootLogger, bus, config } = ctx;
+      database = prisma;
       const logger = rootLogger.child({ module: "messages" });
       const prefix = config.REDIS_PREFIX;
       const conn =
@@ -72,6 +75,8 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       closers.unshift(() => policies.close());
       const outbox = new EventOutbox(prisma);
       const metrics = new MessageMetrics(ctx.metrics, { queues, prisma });
+      const outcomes = new SendOutcomes(prisma, outbox);
+      closers.unshift(() => outcomes.drain());
       const banSignals = new BanSignals({
         prisma,
         queues,
@@ -90,7 +95,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
         lockDurationMs: opts.lockDurationMs,
         processor: {
           prisma,
-          outcomes: new SendOutcomes(prisma, outbox),
+          outcomes,
           policies,
           limiter: new RateLimiter(conn, { prefix }),
           storage,
@@ -174,8 +179,22 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       for (const close of closers.splice(0)) await close().catch(() => undefined);
     },
 
-    healthy() {
-      return connection?.status === "ready";
+    /** Redis connected and Postgres answering within a second. */
+    async healthy() {
+      if (connection?.status !== "ready" || !database) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), 1_000);
+      });
+      const ping = database.company.findFirst({ select: { id: true } }).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([ping, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

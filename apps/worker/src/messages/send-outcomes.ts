@@ -57,29 +57,64 @@ function messageEvent(
   };
 }
 
+const SENT_BATCH_MS = 5;
+const SENT_BATCH_MAX = 200;
+
 export class SendOutcomes {
+  private sentBatch: { m: Message; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private sentTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly outbox: EventOutbox,
   ) {}
 
-  async markSent(m: Message, at: Date): Promise<void> {
+  /** SENT, written in batches shared by every session of this worker: the job completes only once
+   *  its batch has committed, so a crash never loses the write (the reserved id covers a re-send). */
+  markSent(m: Message): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.sentBatch.push({ m, resolve, reject });
+      if (this.sentBatch.length >= SENT_BATCH_MAX) void this.flushSent();
+      else this.sentTimer ??= setTimeout(() => void this.flushSent(), SENT_BATCH_MS);
+    });
+  }
+
+  private async flushSent(): Promise<void> {
+    clearTimeout(this.sentTimer);
+    this.sentTimer = undefined;
+    const batch = this.sentBatch.splice(0);
+    if (!batch.length) return;
+    const at = new Date();
+    const ids = batch.map((b) => b.m.id);
+    const contactIds = [...new Set(batch.flatMap((b) => (b.m.contactId ? [b.m.contactId] : [])))];
     const ops: Prisma.PrismaPromise<unknown>[] = [
       this.prisma.message.updateMany({
-        where: { id: m.id, status: MessageStatus.PROCESSING },
+        where: { id: { in: ids }, status: MessageStatus.PROCESSING },
         data: { status: MessageStatus.SENT, sentAt: at },
       }),
+      // Rows a receipt already moved past SENT keep their status but still get sentAt.
+      this.prisma.message.updateMany({ where: { id: { in: ids }, sentAt: null }, data: { sentAt: at } }),
     ];
-    if (m.contactId) {
-      ops.push(this.prisma.contact.updateMany({ where: { id: m.contactId }, data: { lastOutboundAt: at } }));
+    if (contactIds.length) {
+      ops.push(
+        this.prisma.contact.updateMany({ where: { id: { in: contactIds } }, data: { lastOutboundAt: at } }),
+      );
     }
-    if (m.campaignId) ops.push(...this.campaignOps(m, RecipientStatus.SENT, { sentCount: { increment: 1 } }));
-    const [moved] = (await this.outbox.commit(ops, [messageEvent(m, "message.sent", "Message sent")])) as [
-      Prisma.BatchPayload,
-    ];
-    // A receipt overtook us (row already DELIVERED/READ): keep its status, still record sentAt.
-    if (moved.count === 0) {
-      await this.prisma.message.updateMany({ where: { id: m.id, sentAt: null }, data: { sentAt: at } });
+    const byCampaign = new Map<string, string[]>();
+    for (const { m } of batch) {
+      if (m.campaignId) byCampaign.set(m.campaignId, [...(byCampaign.get(m.campaignId) ?? []), m.id]);
+    }
+    for (const [campaignId, messageIds] of byCampaign) {
+      ops.push(...this.campaignOps(campaignId, messageIds, RecipientStatus.SENT, "sentCount"));
+    }
+    try {
+      await this.outbox.commit(
+        ops,
+        batch.map((b) => messageEvent(b.m, "message.sent", "Message sent")),
+      );
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
     }
   }
 
@@ -135,25 +170,37 @@ export class SendOutcomes {
         },
       }),
     ];
-    if (m.campaignId)
-      ops.push(...this.campaignOps(m, RecipientStatus.FAILED, { failedCount: { increment: 1 } }, reason));
+    if (m.campaignId) {
+      ops.push(...this.campaignOps(m.campaignId, [m.id], RecipientStatus.FAILED, "failedCount", reason));
+    }
     return this.outbox.commit(ops, [messageEvent(m, type, text, { reason })]);
   }
 
   private campaignOps(
-    m: Message,
+    campaignId: string,
+    messageIds: string[],
     recipientStatus: RecipientStatus,
-    counters: Prisma.CampaignUpdateInput,
+    counter: "sentCount" | "failedCount",
     error?: string,
   ): Prisma.PrismaPromise<unknown>[] {
-    const campaignId = m.campaignId as string;
     return [
       this.prisma.campaignRecipient.updateMany({
-        where: { messageId: m.id, status: { in: [RecipientStatus.PENDING, RecipientStatus.QUEUED] } },
+        where: {
+          messageId: { in: messageIds },
+          status: { in: [RecipientStatus.PENDING, RecipientStatus.QUEUED] },
+        },
         data: { status: recipientStatus, error: error ?? null },
       }),
-      this.prisma.campaign.update({ where: { id: campaignId }, data: counters }),
+      this.prisma.campaign.update({
+        where: { id: campaignId },
+        data: { [counter]: { increment: messageIds.length } },
+      }),
     ];
+  }
+
+  /** Waits for pending SENT writes (shutdown). */
+  async drain(): Promise<void> {
+    await this.flushSent();
   }
 }
 

@@ -36,6 +36,7 @@ export interface SendProcessorDeps {
 export type SendOutcome = "sent" | "skipped" | "expired";
 
 const DAY_MS = 86_400_000;
+const HOLD_RECHECK_MS = 2_000;
 
 function readableError(err: unknown): { message: string; code?: string } {
   if (err instanceof SendError) return { message: err.message, code: err.kind };
@@ -51,28 +52,26 @@ export async function processSend(
   token: string | undefined,
 ): Promise<SendOutcome> {
   const { prisma, outcomes, metrics } = deps;
-  const row = await prisma.message.findFirst({ where: { id: data.messageId, sessionId: sender.sessionId } });
-  if (!row || FINAL_OUTBOUND.includes(row.status)) return "skipped";
-  if (Date.now() - row.queuedAt.getTime() > deps.expiryMs) {
-    await outcomes.markExpired(row);
-    metrics.outcome("outbound", MessageStatus.EXPIRED);
-    return "expired";
-  }
+  // Re-read and claim in one statement: only an open, unexpired row of this session is sent.
+  const [row] = await prisma.message.updateManyAndReturn({
+    where: {
+      id: data.messageId,
+      sessionId: sender.sessionId,
+      status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] },
+      queuedAt: { gte: new Date(Date.now() - deps.expiryMs) },
+    },
+    data: { status: MessageStatus.PROCESSING, attempts: { increment: 1 }, processingAt: new Date() },
+  });
+  if (!row) return skipOrExpire(deps, sender, data.messageId);
 
   await applyLimits(deps, sender, row, job, token);
   await sender.pace();
-
-  const claimed = await prisma.message.updateMany({
-    where: { id: row.id, status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] } },
-    data: { status: MessageStatus.PROCESSING, attempts: { increment: 1 }, processingAt: new Date() },
-  });
-  if (claimed.count === 0) return "skipped"; // cancelled meanwhile
-  const attempt = row.attempts + 1;
+  const attempt = row.attempts;
 
   const started = performance.now();
   try {
     const content = await outboundContent(row, deps.storage);
-    const result = await sender.engine.send({
+    await sender.engine.send({
       to: row.chatJid,
       messageId: row.waMessageId,
       content,
@@ -81,7 +80,7 @@ export async function processSend(
     });
     metrics.sendLatency.observe((performance.now() - started) / 1000);
     sender.afterSend();
-    await outcomes.markSent(row, result.timestamp);
+    await outcomes.markSent(row);
     metrics.outcome("outbound", MessageStatus.SENT);
     deps.banSignals.record(sender.sessionId, false);
     return "sent";
@@ -90,6 +89,18 @@ export async function processSend(
     await handleFailure(deps, sender, row, attempt, job, err);
     throw err; // unreachable: handleFailure always throws
   }
+}
+
+async function skipOrExpire(
+  deps: SendProcessorDeps,
+  sender: SessionSender,
+  messageId: string,
+): Promise<SendOutcome> {
+  const row = await deps.prisma.message.findFirst({ where: { id: messageId, sessionId: sender.sessionId } });
+  if (!row || FINAL_OUTBOUND.includes(row.status)) return "skipped"; // already done, cancelled, or not ours
+  await deps.outcomes.markExpired(row);
+  deps.metrics.outcome("outbound", MessageStatus.EXPIRED);
+  return "expired";
 }
 
 async function applyLimits(
@@ -110,16 +121,23 @@ async function applyLimits(
     timeZone: company.timeZone,
   });
   if (result.allowed) return;
+  // Held back: hand the claim back, the attempt was not made.
+  await deps.prisma.message.updateMany({
+    where: { id: row.id, status: MessageStatus.PROCESSING },
+    data: { status: MessageStatus.QUEUED, attempts: { decrement: 1 } },
+  });
+  // Re-checked at least every HOLD_RECHECK_MS so a raised limit applies within seconds.
+  const wait = Math.min(result.retryAfterMs, HOLD_RECHECK_MS);
   deps.metrics.holdBacks.inc({ limit: result.limit });
   deps.logger.debug(
     { messageId: row.id, sessionId: sender.sessionId, ...result },
     "send held back by a limit",
   );
   // A contact's interval only concerns that chat: delay this job, let other chats go on.
-  if (result.limit === RateLimitKind.contactInterval) await holdBack(job, token, result.retryAfterMs);
+  if (result.limit === RateLimitKind.contactInterval) await holdBack(job, token, wait);
   // Number/company windows and quiet hours hold the whole number: pause its queue (order kept,
   // the job returns to the head of its priority; no attempt spent).
-  await sender.worker().rateLimit(result.retryAfterMs);
+  await sender.worker().rateLimit(wait);
   throw Worker.RateLimitError();
 }
 

@@ -40,7 +40,10 @@ export function decideDisconnect(kind: DisconnectKind, code?: number, message?: 
         restricted: true,
       };
     case "restricted":
-      return { do: "restricted_reconnect", reason: `Account restricted by WhatsApp (${detail}); outbound paused` };
+      return {
+        do: "restricted_reconnect",
+        reason: `Account restricted by WhatsApp (${detail}); outbound paused`,
+      };
     case "restart_required":
       return { do: "reconnect_now" };
     case "timed_out":
@@ -51,7 +54,12 @@ export function decideDisconnect(kind: DisconnectKind, code?: number, message?: 
 }
 
 /** Exponential backoff with full jitter in [50 %, 100 %] of the capped delay. */
-export function reconnectDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+export function reconnectDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random = Math.random,
+): number {
   const capped = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(capped * (0.5 + random() * 0.5));
 }

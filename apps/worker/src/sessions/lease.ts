@@ -36,10 +36,13 @@ export class LeaseManager {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.dropStale();
-      void this.renewAll();
-    }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    this.timer = setInterval(
+      () => {
+        this.dropStale();
+        void this.renewAll();
+      },
+      Math.max(50, Math.floor(this.opts.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 
@@ -69,7 +72,12 @@ export class LeaseManager {
 
   async release(sessionId: string): Promise<void> {
     if (!this.held.delete(sessionId)) return;
-    await this.opts.redis.eval(RELEASE_SCRIPT, 1, sessionKeys.lease(this.opts.prefix, sessionId), this.opts.workerId);
+    await this.opts.redis.eval(
+      RELEASE_SCRIPT,
+      1,
+      sessionKeys.lease(this.opts.prefix, sessionId),
+      this.opts.workerId,
+    );
   }
 
   /** Forget a session without touching Redis (it was lost: the key may belong to another worker). */
@@ -95,7 +103,13 @@ export class LeaseManager {
     try {
       const pipeline = this.opts.redis.pipeline();
       for (const id of ids) {
-        pipeline.eval(RENEW_SCRIPT, 1, sessionKeys.lease(this.opts.prefix, id), this.opts.workerId, this.opts.leaseMs);
+        pipeline.eval(
+          RENEW_SCRIPT,
+          1,
+          sessionKeys.lease(this.opts.prefix, id),
+          this.opts.workerId,
+          this.opts.leaseMs,
+        );
       }
       const results = (await pipeline.exec()) ?? [];
       const renewed: string[] = [];

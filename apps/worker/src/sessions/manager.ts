@@ -7,7 +7,7 @@ import type { WhatsappEngine } from "@zapflow/whatsapp";
 import type { Logger } from "pino";
 import type { SessionBus } from "../session-bus";
 import { PostgresAuthStore } from "./auth-store";
-import { type ControlCommand, ControlChannel } from "./control";
+import { ControlChannel, type ControlCommand } from "./control";
 import { KeyedLock } from "./keyed-lock";
 import { LeaseManager } from "./lease";
 import { type PoolStats, SessionPool } from "./pool";
@@ -32,6 +32,7 @@ export interface SessionManagerDeps {
   logger: Logger;
   bus: SessionBus;
   settings: SessionManagerSettings;
+  engineLogLevel?: string;
   hooks?: { onReconnect?: (sessionId: string) => void; onLeaseLost?: (sessionId: string) => void };
 }
 
@@ -47,7 +48,9 @@ export type CommandOutcome = "done" | "forwarded" | "not-running";
 /** The owner holds a lease but does not listen (crashed): retry once its lease has lapsed. */
 export class OwnerUnreachableError extends Error {
   constructor(sessionId: string, owner: string) {
-    super(`Session ${sessionId} is leased by worker ${owner}, which does not answer; retry after the lease lapses`);
+    super(
+      `Session ${sessionId} is leased by worker ${owner}, which does not answer; retry after the lease lapses`,
+    );
     this.name = "OwnerUnreachableError";
   }
 }
@@ -172,7 +175,9 @@ export class SessionManager {
     this.leases.stop();
     await this.status.flushAll().catch((error) => this.log.warn({ err: error }, "status flush failed"));
     const runners = [...this.runners.values()];
-    await Promise.allSettled(runners.map((runner) => this.lock.run(runner.sessionId, () => runner.handOver())));
+    await Promise.allSettled(
+      runners.map((runner) => this.lock.run(runner.sessionId, () => runner.handOver())),
+    );
     if (runners.length) await this.control.announceReleased().catch(() => undefined);
     await this.control.stop();
   }
@@ -219,6 +224,7 @@ export class SessionManager {
           status: this.status,
           logger: this.deps.logger,
           settings: this.deps.settings,
+          engineLogLevel: this.deps.engineLogLevel,
           onFinished: (r) => this.onRunnerFinished(r),
           onReconnect: this.deps.hooks?.onReconnect,
         },
@@ -279,7 +285,8 @@ export class SessionManager {
         if (row.status !== status) {
           await this.status.set(sessionId, row.companyId, {
             status,
-            reason: command.action === "logout" ? "Logged out by request (no live socket)" : "Stopped by request",
+            reason:
+              command.action === "logout" ? "Logged out by request (no live socket)" : "Stopped by request",
             patch: {
               desiredState: SessionDesiredState.DISCONNECTED,
               qrCode: null,
@@ -299,12 +306,17 @@ export class SessionManager {
   private async onControl(command: ControlCommand): Promise<void> {
     const runner = this.runners.get(command.sessionId);
     if (!runner) {
-      this.log.warn({ sessionId: command.sessionId, action: command.action }, "control command for a session not owned here");
+      this.log.warn(
+        { sessionId: command.sessionId, action: command.action },
+        "control command for a session not owned here",
+      );
       return;
     }
     await this.lock
       .run(command.sessionId, () => this.applyLocally(runner, command))
-      .catch((error) => this.log.error({ err: error, sessionId: command.sessionId }, "control command failed"));
+      .catch((error) =>
+        this.log.error({ err: error, sessionId: command.sessionId }, "control command failed"),
+      );
   }
 
   private async onRunnerFinished(runner: SessionRunner): Promise<void> {

@@ -8,7 +8,10 @@ export interface SessionMetrics {
   leaseLost: Counter;
 }
 
-export function registerSessionMetrics(registry: Registry, getManager: () => SessionManager | undefined): SessionMetrics {
+export function registerSessionMetrics(
+  registry: Registry,
+  getManager: () => SessionManager | undefined,
+): SessionMetrics {
   new Gauge({
     name: "zapflow_worker_sessions",
     help: "Sessions owned by this worker, by status",

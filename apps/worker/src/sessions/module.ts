@@ -51,7 +51,8 @@ export function createSessionsModule(opts: SessionsModuleOptions): SessionsModul
       const { config, prisma, bus } = ctx;
       const logger = ctx.logger.child({ module: "sessions" });
       const connection =
-        opts.connection ?? createRedisConnection(config.REDIS_URL, { forWorker: true, name: `${ctx.workerId}-sessions` });
+        opts.connection ??
+        createRedisConnection(config.REDIS_URL, { forWorker: true, name: `${ctx.workerId}-sessions` });
       if (!opts.connection) {
         ownConnection = connection;
         connection.on("error", () => undefined); // /health reports Redis; ioredis reconnects by itself
@@ -76,9 +77,13 @@ export function createSessionsModule(opts: SessionsModuleOptions): SessionsModul
         logger,
         bus,
         settings,
+        engineLogLevel: config.WA_LOG_LEVEL,
         hooks: { onReconnect: () => metrics.reconnects.inc(), onLeaseLost: () => metrics.leaseLost.inc() },
       });
-      breakers = new SessionBreakerService(prisma, { threshold: settings.breakerThreshold, openMs: settings.breakerOpenMs });
+      breakers = new SessionBreakerService(prisma, {
+        threshold: settings.breakerThreshold,
+        openMs: settings.breakerOpenMs,
+      });
       reconciler = new Reconciler({
         prisma,
         manager,

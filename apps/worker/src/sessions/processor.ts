@@ -18,7 +18,9 @@ export function createLifecycleProcessor(deps: LifecycleProcessorDeps) {
   return async (job: SessionLifecycleJob, meta?: { id?: string }): Promise<LifecycleResult> => {
     const log = deps.logger.child({ sessionId: job.sessionId, companyId: job.companyId, jobId: meta?.id });
     const desiredState =
-      job.action === "stop" || job.action === "logout" ? SessionDesiredState.DISCONNECTED : SessionDesiredState.CONNECTED;
+      job.action === "stop" || job.action === "logout"
+        ? SessionDesiredState.DISCONNECTED
+        : SessionDesiredState.CONNECTED;
     // Scoped by companyId: a job can only touch a session of the company that enqueued it.
     const { count } = await deps.prisma.whatsappSession.updateMany({
       where: { id: job.sessionId, companyId: job.companyId },

@@ -95,7 +95,8 @@ export class Reconciler {
         if (outcomes[k] === "started") started.push(id);
       });
     }
-    if (started.length) this.opts.logger.info({ count: started.length }, "reconciler took over orphaned sessions");
+    if (started.length)
+      this.opts.logger.info({ count: started.length }, "reconciler took over orphaned sessions");
     return started;
   }
 }

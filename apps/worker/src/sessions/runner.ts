@@ -1,7 +1,14 @@
 // One owned session on this worker: its engine socket, listeners, timers and reconnect policy.
 // Every engine event and command runs on one promise chain, so state changes never interleave.
 // Everything the runner creates (engine session, listeners, timers) is released on stop.
-import { BreakerState, EventSeverity, type Prisma, type PrismaClient, SessionDesiredState, SessionStatus } from "@zapflow/db";
+import {
+  BreakerState,
+  EventSeverity,
+  type Prisma,
+  type PrismaClient,
+  SessionDesiredState,
+  SessionStatus,
+} from "@zapflow/db";
 import type {
   ConnectionState,
   DisconnectInfo,
@@ -47,13 +54,18 @@ export interface RunnerDeps {
   status: StatusWriter;
   logger: Logger;
   settings: SessionSettings;
+  /** Level of the per-session logger handed to the engine. */
+  engineLogLevel?: string;
   /** The runner ended on its own (logout, replaced, banned, user stop): release lease and slot. */
   onFinished: (runner: SessionRunner) => Promise<void>;
   onReconnect?: (sessionId: string) => void;
 }
 
 /** The session ends on this worker: the row no longer names an owner. */
-const RELEASED_OWNER = { ownerWorkerId: null, leaseExpiresAt: null } satisfies Prisma.WhatsappSessionUpdateInput;
+const RELEASED_OWNER = {
+  ownerWorkerId: null,
+  leaseExpiresAt: null,
+} satisfies Prisma.WhatsappSessionUpdateInput;
 
 const CLEARED_PAIRING = {
   qrCode: null,
@@ -95,7 +107,11 @@ export class SessionRunner {
     this.authStore = new PostgresAuthStore(deps.prisma, row.id);
     this.breaker = new CircuitBreaker(
       { threshold: deps.settings.breakerThreshold, openMs: deps.settings.breakerOpenMs },
-      { state: row.breakerState, consecutiveFailures: row.consecutiveFailures, openedAt: row.breakerOpenedAt },
+      {
+        state: row.breakerState,
+        consecutiveFailures: row.consecutiveFailures,
+        openedAt: row.breakerOpenedAt,
+      },
     );
   }
 
@@ -142,7 +158,11 @@ export class SessionRunner {
   /** User stop: close without logging out, status DISCONNECTED. */
   stop(reason: string): Promise<void> {
     return this.terminate(async () => {
-      await this.setStatus({ status: SessionStatus.DISCONNECTED, reason, patch: { ...CLEARED_PAIRING, ...RELEASED_OWNER } });
+      await this.setStatus({
+        status: SessionStatus.DISCONNECTED,
+        reason,
+        patch: { ...CLEARED_PAIRING, ...RELEASED_OWNER },
+      });
     });
   }
 
@@ -199,12 +219,14 @@ export class SessionRunner {
         patch: { breakerState: BreakerState.HALF_OPEN },
       });
     } else {
-      await this.setStatus({ status: this.attempts > 0 ? SessionStatus.RECONNECTING : SessionStatus.CONNECTING });
+      await this.setStatus({
+        status: this.attempts > 0 ? SessionStatus.RECONNECTING : SessionStatus.CONNECTING,
+      });
     }
     const session = this.deps.engine.createSession({
       sessionId: this.sessionId,
       authStore: this.authStore,
-      logger: this.log,
+      logger: this.log.child({ engine: this.deps.engine.name }, { level: this.deps.engineLogLevel ?? "warn" }),
     });
     this.attach(session);
     try {
@@ -215,9 +237,15 @@ export class SessionRunner {
       await this.onFailure(`connect failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    if (this.pairingPhone && this.session === session && !this.paired) {
+    if (this.pairingPhone && this.session === session && !this.paired && !(await this.hasCreds())) {
       await this.askPairingCode(session, this.pairingPhone);
     }
+  }
+
+  /** Paired creds exist (e.g. the reconnect right after pairing, before the identity event). */
+  private async hasCreds(): Promise<boolean> {
+    const creds = (await this.authStore.readCreds()) as { me?: unknown } | undefined;
+    return !!creds?.me;
   }
 
   private async askPairingCode(session: EngineSession, phone: string): Promise<void> {
@@ -238,7 +266,8 @@ export class SessionRunner {
   private attach(session: EngineSession): void {
     const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) => {
       return (...args: A) => {
-        if (this.session === session) void this.run(() => (this.session === session ? fn(...args) : undefined));
+        if (this.session === session)
+          void this.run(() => (this.session === session ? fn(...args) : undefined));
       };
     };
     const onConnection = guard((state: ConnectionState, info?: DisconnectInfo) =>
@@ -314,7 +343,12 @@ export class SessionRunner {
     this.paired = true;
     await this.deps.prisma.whatsappSession.update({
       where: { id: this.sessionId },
-      data: { jid: me.jid, phone: me.phone, lid: me.lid ?? null, ...(firstPairing ? { pairedAt: new Date() } : {}) },
+      data: {
+        jid: me.jid,
+        phone: me.phone,
+        lid: me.lid ?? null,
+        ...(firstPairing ? { pairedAt: new Date() } : {}),
+      },
     });
   }
 
@@ -329,7 +363,10 @@ export class SessionRunner {
     });
     this.deps.bus.markReady({ sessionId: this.sessionId, companyId: this.companyId, engine: session });
     clearTimeout(this.stableTimer);
-    this.stableTimer = setTimeout(() => void this.run(() => this.onStable(session)), this.deps.settings.stableConnectionMs);
+    this.stableTimer = setTimeout(
+      () => void this.run(() => this.onStable(session)),
+      this.deps.settings.stableConnectionMs,
+    );
     this.stableTimer.unref();
   }
 
@@ -366,7 +403,9 @@ export class SessionRunner {
             lastDisconnectCode: code,
             lastFailureAt: new Date(),
             lastFailureReason: action.reason,
-            ...(action.restricted ? { outboundPausedAt: new Date(), outboundPausedReason: action.reason } : {}),
+            ...(action.restricted
+              ? { outboundPausedAt: new Date(), outboundPausedReason: action.reason }
+              : {}),
           },
         });
         return this.finish();
@@ -378,7 +417,11 @@ export class SessionRunner {
           status: SessionStatus.RESTRICTED,
           reason: action.reason,
           severity: EventSeverity.CRITICAL,
-          patch: { lastDisconnectCode: code, outboundPausedAt: new Date(), outboundPausedReason: action.reason },
+          patch: {
+            lastDisconnectCode: code,
+            outboundPausedAt: new Date(),
+            outboundPausedReason: action.reason,
+          },
         });
         this.attempts++;
         return this.scheduleBackoff();
@@ -546,7 +589,9 @@ export class SessionRunner {
   }
 
   private run(fn: () => Promise<void> | void): Promise<void> {
-    const next = this.chain.then(fn).catch((error) => this.log.error({ err: error }, "session runner step failed"));
+    const next = this.chain
+      .then(fn)
+      .catch((error) => this.log.error({ err: error }, "session runner step failed"));
     this.chain = next;
     return next;
   }

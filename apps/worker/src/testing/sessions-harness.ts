@@ -45,7 +45,10 @@ export interface SessionsHarnessOptions {
 
 let sessionCounter = 0;
 
-export async function createSessionsHarness(label: string, opts: SessionsHarnessOptions = {}): Promise<SessionsHarness> {
+export async function createSessionsHarness(
+  label: string,
+  opts: SessionsHarnessOptions = {},
+): Promise<SessionsHarness> {
   const db = await createTestDatabase(label);
   const prefix = createTestPrefix(label);
   const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
@@ -61,19 +64,34 @@ export async function createSessionsHarness(label: string, opts: SessionsHarness
     ...opts.env,
   });
   const sim = new WhatsappSimulator({ seed: 7, ...opts.simulator });
-  const logger = pino({ level: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? "silent", base: { workerId: config.workerId } });
+  const logger = pino({
+    level: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? "silent",
+    base: { workerId: config.workerId },
+  });
   const bus = new SessionBus();
-  const ctx: WorkerContext = { config, workerId: config.workerId, prisma: db.prisma, logger, metrics: new Registry(), bus };
-  const module = createSessionsModule({ engine: createSimulatorEngine(sim, { clientId: config.workerId }), connection });
+  const ctx: WorkerContext = {
+    config,
+    workerId: config.workerId,
+    prisma: db.prisma,
+    logger,
+    metrics: new Registry(),
+    bus,
+  };
+  const module = createSessionsModule({
+    engine: createSimulatorEngine(sim, { clientId: config.workerId }),
+    connection,
+  });
   await module.start(ctx);
   const manager = module.manager!;
-  const company = await db.prisma.company.create({ data: { name: `Test ${label}`, slug: `t-${label}-${prefix}` } });
+  const company = await db.prisma.company.create({
+    data: { name: `Test ${label}`, slug: `t-${label}-${prefix}` },
+  });
 
   const waitForStatus = async (sessionId: string, status: SessionStatus, timeoutMs = 10_000) => {
     await waitFor(
       async () =>
-        (await db.prisma.whatsappSession.findUnique({ where: { id: sessionId }, select: { status: true } }))?.status ===
-        status,
+        (await db.prisma.whatsappSession.findUnique({ where: { id: sessionId }, select: { status: true } }))
+          ?.status === status,
       { timeoutMs, what: `session ${sessionId} ${status}` },
     );
   };
@@ -97,7 +115,10 @@ export async function createSessionsHarness(label: string, opts: SessionsHarness
       return row.id;
     },
     async pairByQr(sessionId, phone) {
-      await db.prisma.whatsappSession.update({ where: { id: sessionId }, data: { desiredState: "CONNECTED" } });
+      await db.prisma.whatsappSession.update({
+        where: { id: sessionId },
+        data: { desiredState: "CONNECTED" },
+      });
       await manager.startSession(sessionId);
       await waitFor(() => sim.sessionInfo(sessionId).qr, { what: "QR issued" });
       sim.scanQr(sessionId, phone);

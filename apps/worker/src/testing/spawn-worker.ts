@@ -14,7 +14,10 @@ export interface SpawnedWorker {
   readonly logs: Record<string, unknown>[];
   readonly exited: Promise<number | null>;
   /** Resolves once a log line matches. */
-  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   signal(signal: NodeJS.Signals): void;
 }
 
@@ -26,7 +29,10 @@ export function spawnWorker(name: string, env: Record<string, string>): SpawnedW
     detached: true,
   });
   const logs: Record<string, unknown>[] = [];
-  const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }>();
+  const waiters = new Set<{
+    match: (line: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }>();
   const onLine = (text: string) => {
     if (!text.trim()) return;
     let line: Record<string, unknown>;
@@ -66,7 +72,11 @@ export function spawnWorker(name: string, env: Record<string, string>): SpawnedW
         const waiter = { match, resolve };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`worker ${name}: no matching log line within ${timeoutMs} ms; last: ${JSON.stringify(logs.slice(-5))}`));
+          reject(
+            new Error(
+              `worker ${name}: no matching log line within ${timeoutMs} ms; last: ${JSON.stringify(logs.slice(-5))}`,
+            ),
+          );
         }, timeoutMs);
         waiter.resolve = (line) => {
           clearTimeout(timer);

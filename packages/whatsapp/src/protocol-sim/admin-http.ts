@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { DISCONNECT_CODES } from "./disconnect";
+import { parseQr } from "./pairing";
 import type { ProtocolSimulator } from "./simulator";
 import { SimConflictError, SimNotFoundError } from "./world";
 
@@ -57,7 +58,7 @@ export class AdminServer {
     this.routes = [
       ["GET", /^\/devices$/, () => ({ devices: sim.devices(), pending: sim.pendingPairings() })],
       ["POST", /^\/scan$/, (_, body) => this.scan(sim, body)],
-      ["POST", /^\/devices\/([^/]+)\/scan$/, (_, body) => this.scan(sim, body)],
+      ["POST", /^\/devices\/([^/]+)\/scan$/, ([pendingId], body) => this.scan(sim, body, pendingId)],
       [
         "POST",
         /^\/pairing-code\/confirm$/,
@@ -134,8 +135,15 @@ export class AdminServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private scan(sim: ProtocolSimulator, body: unknown) {
+  /** With a pending id (from GET /devices), the QR must be one that registration socket showed. */
+  private scan(sim: ProtocolSimulator, body: unknown, pendingId?: string) {
     const { qr, phone } = parse(scanBody, body);
+    if (pendingId) {
+      const pending = sim.pendingPairings().find((p) => p.id === pendingId);
+      if (!pending) throw new SimNotFoundError(`no pending pairing ${pendingId}`);
+      if (!pending.refs.includes(parseQr(qr).ref))
+        throw new SimConflictError(`QR was not shown by ${pendingId}`);
+    }
     return sim.scan(qr, phone);
   }
 

@@ -36,6 +36,7 @@ export class SimContact implements SignalStorage {
   private readonly preKeys = new Map<number, SignalKeyPair>();
   private readonly unissuedPreKeys: number[] = [];
   private readonly sessions = new Map<string, SessionRecord>();
+  private encrypting: Promise<void> = Promise.resolve();
 
   constructor(
     readonly phone: string,
@@ -89,8 +90,24 @@ export class SimContact implements SignalStorage {
       : cipher.decryptWhisperMessage(body);
   }
 
-  /** Encrypts to a paired device, starting a session from its uploaded bundle when there is none. */
-  async encrypt(
+  /**
+   * Encrypts to a paired device, starting a session from its uploaded bundle when there is none.
+   * One at a time: two concurrent first messages must not both start a session.
+   */
+  encrypt(
+    device: string,
+    bundle: UploadedBundle,
+    plaintext: Buffer,
+  ): Promise<{ type: "pkmsg" | "msg"; body: Buffer }> {
+    const result = this.encrypting.then(() => this.encryptNow(device, bundle, plaintext));
+    this.encrypting = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async encryptNow(
     device: string,
     bundle: UploadedBundle,
     plaintext: Buffer,

@@ -39,16 +39,25 @@ export async function onDeviceMessage(
   const contact = contactForJid(world, to);
   const enc = encryptedFor(node, to);
   if (!contact || !enc) return; // messages to own devices or groups are not modelled
-  const plain = await contact.decrypt(device.id, enc.attrs.type ?? "msg", bytes(enc));
-  const message = proto.Message.decode(unpadMessage(plain));
   const sent: SentMessage = {
     id,
     to: `${contact.phone}@s.whatsapp.net`,
     at: new Date().toISOString(),
     encType: enc.attrs.type ?? "msg",
     ack,
-    message: message.toJSON() as Record<string, unknown>,
+    message: {},
   };
+  let message: proto.Message;
+  try {
+    message = proto.Message.decode(unpadMessage(await contact.decrypt(device.id, sent.encType, bytes(enc))));
+  } catch (error) {
+    // the server would still have relayed it; the phone could not read it (no receipts follow)
+    sent.decryptError = String(error);
+    world.recordSent(device, sent);
+    world.emit("sent", { deviceId: device.id, message: sent });
+    return;
+  }
+  sent.message = message.toJSON() as Record<string, unknown>;
   const text = message.conversation ?? message.extendedTextMessage?.text;
   if (text) sent.text = text;
   if (message.imageMessage) sent.image = await readImage(media, message.imageMessage);

@@ -18,7 +18,7 @@ export async function beginRegistration(
   payload: { devicePairingData?: { eIdent?: Uint8Array | null } | null },
   clientStatic: Buffer,
 ): Promise<void> {
-  const pendingId = world.seed.nextLabel("pairing");
+  const pendingId = `pairing-${world.seed.next("pairing")}`;
   const refs = Array.from(
     { length: QR_REF_COUNT },
     (_, i) => `${world.seed.bytes(`${pendingId}:ref:${i}`, 12).toString("base64url")}`,

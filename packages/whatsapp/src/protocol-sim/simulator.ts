@@ -55,10 +55,6 @@ export class ProtocolSimulator {
   /** Baileys must trust this key (WA_CERT_DETAILS.PUBLIC_KEY) to accept the simulator's certificate. */
   readonly rootPublicKey = simulatorRootPublicKey();
 
-  get events() {
-    return this.world;
-  }
-
   async start(options: ProtocolSimulatorOptions = {}): Promise<RunningSimulator> {
     const host = options.host ?? "127.0.0.1";
     this.world = new SimWorld(new SeededSource(options.seed ?? 1));

@@ -28,8 +28,10 @@ export interface SentMessage {
   ack: string;
   text?: string;
   image?: { mimetype: string; bytes: number; caption?: string; sha256Verified: boolean };
-  /** The decrypted proto.Message as JSON. */
+  /** The decrypted proto.Message as JSON ({} if the contact could not decrypt it). */
   message: Record<string, unknown>;
+  /** Set when the recipient contact's Signal session could not decrypt the message. */
+  decryptError?: string;
 }
 
 export interface DeviceSummary {

@@ -72,6 +72,8 @@ export class SimWorld extends EventEmitter {
 
   constructor(readonly seed: SeededSource) {
     super();
+    // tests and the admin API may wait on many events at once; each waiter removes itself
+    this.setMaxListeners(1_000);
   }
 
   account(phone: string): Account {

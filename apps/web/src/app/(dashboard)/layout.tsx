@@ -11,7 +11,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const user = await currentUser();
   if (!user) redirect("/signin");
   return (
-    <Shell user={{ email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin }} demoMode={demoModeEnabled()}>
+    <Shell
+      user={{ email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin }}
+      demoMode={demoModeEnabled()}
+    >
       {children}
     </Shell>
   );

@@ -26,13 +26,25 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form
+      onSubmit={onSubmit}
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      noValidate
+    >
       <Field label="Email">
         {(id) => <Input id={id} name="email" type="email" autoComplete="username" required autoFocus />}
       </Field>
       <Field label="Password" error={error ?? undefined}>
         {(id, describedBy) => (
-          <Input id={id} name="password" type="password" autoComplete="current-password" required invalid={!!error} aria-describedby={describedBy} />
+          <Input
+            id={id}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            invalid={!!error}
+            aria-describedby={describedBy}
+          />
         )}
       </Field>
       <Button type="submit" className="w-full" busy={busy}>

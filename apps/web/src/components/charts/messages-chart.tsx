@@ -15,7 +15,11 @@ const STATUS_COLORS: Record<string, string> = {
 };
 
 /** Messages per hour, stacked by status. */
-export function MessagesPerHourChart({ hourly }: { hourly: { hour: Date; status: string; count: number }[] }) {
+export function MessagesPerHourChart({
+  hourly,
+}: {
+  hourly: { hour: Date; status: string; count: number }[];
+}) {
   const statuses = [...new Set(hourly.map((h) => h.status))];
   const byHour = new Map<string, Record<string, number | string>>();
   for (const h of hourly) {
@@ -41,7 +45,11 @@ export function MessagesPerHourChart({ hourly }: { hourly: { hour: Date; status:
 }
 
 /** Waiting / active / delayed / failed jobs per queue. */
-export function QueueDepthChart({ rows }: { rows: { name: string; waiting: number; active: number; delayed: number; failed: number }[] }) {
+export function QueueDepthChart({
+  rows,
+}: {
+  rows: { name: string; waiting: number; active: number; delayed: number; failed: number }[];
+}) {
   return (
     <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 36 + 60)}>
       <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 8, bottom: 0, left: 24 }}>

@@ -1,5 +1,15 @@
 /** Used vs limit; a limit of 0 means "no limit". */
-export function UsageBar({ label, used, limit, note }: { label: string; used: number; limit: number; note?: string }) {
+export function UsageBar({
+  label,
+  used,
+  limit,
+  note,
+}: {
+  label: string;
+  used: number;
+  limit: number;
+  note?: string;
+}) {
   const pct = limit > 0 ? Math.min(100, Math.round((used / limit) * 100)) : 0;
   const color = pct >= 90 ? "bg-red-500" : pct >= 70 ? "bg-amber-500" : "bg-emerald-500";
   return (

@@ -36,7 +36,10 @@ export function getBullBoard(deps: ServerDeps): Board {
       const signature = sessions.join(",");
       if (signature === known) return;
       known = signature;
-      board.replaceQueues([...adapters(), ...sessions.map((id) => new BullMQAdapter(deps.queues.send(id), { displayName: sendQueueName(id) }))]);
+      board.replaceQueues([
+        ...adapters(),
+        ...sessions.map((id) => new BullMQAdapter(deps.queues.send(id), { displayName: sendQueueName(id) })),
+      ]);
     },
   };
   return holder.__zapflowBullBoard;

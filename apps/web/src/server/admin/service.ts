@@ -48,7 +48,12 @@ export function queueMetrics(queues: QueueRegistry) {
 }
 
 /** Emergency stop / resume of every queue, recorded in the (platform-wide) audit log. */
-export async function setAllQueuesPaused(prisma: PrismaClient, queues: QueueRegistry, paused: boolean, userId: string) {
+export async function setAllQueuesPaused(
+  prisma: PrismaClient,
+  queues: QueueRegistry,
+  paused: boolean,
+  userId: string,
+) {
   const count = paused ? await pauseAll(queues) : await resumeAll(queues);
   await audit(prisma, {
     companyId: null,

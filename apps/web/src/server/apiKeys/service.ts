@@ -17,7 +17,11 @@ export const apiKeySelect = {
 } as const;
 
 export function listApiKeys(prisma: PrismaClient, companyId: string) {
-  return prisma.apiKey.findMany({ where: { companyId }, orderBy: { createdAt: "desc" }, select: apiKeySelect });
+  return prisma.apiKey.findMany({
+    where: { companyId },
+    orderBy: { createdAt: "desc" },
+    select: apiKeySelect,
+  });
 }
 
 export async function createApiKey(
@@ -39,15 +43,39 @@ export async function createApiKey(
     },
     select: apiKeySelect,
   });
-  await audit(prisma, { companyId, category: "AUTH", type: "api_key.created", message: `API key "${input.name}" created`, data: { apiKeyId: row.id, userId: userId ?? null } });
+  await audit(prisma, {
+    companyId,
+    category: "AUTH",
+    type: "api_key.created",
+    message: `API key "${input.name}" created`,
+    data: { apiKeyId: row.id, userId: userId ?? null },
+  });
   return { ...row, key };
 }
 
-export async function revokeApiKey(prisma: PrismaClient, companyId: string, id: string, userId: string | undefined) {
-  const existing = await prisma.apiKey.findFirst({ where: { id, companyId }, select: { id: true, name: true, revokedAt: true } });
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  companyId: string,
+  id: string,
+  userId: string | undefined,
+) {
+  const existing = await prisma.apiKey.findFirst({
+    where: { id, companyId },
+    select: { id: true, name: true, revokedAt: true },
+  });
   if (!existing) throw new NotFoundError("API key", id);
   if (existing.revokedAt) return prisma.apiKey.findUniqueOrThrow({ where: { id }, select: apiKeySelect });
-  const row = await prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, select: apiKeySelect });
-  await audit(prisma, { companyId, category: "AUTH", type: "api_key.revoked", message: `API key "${existing.name}" revoked`, data: { apiKeyId: id, userId: userId ?? null } });
+  const row = await prisma.apiKey.update({
+    where: { id },
+    data: { revokedAt: new Date() },
+    select: apiKeySelect,
+  });
+  await audit(prisma, {
+    companyId,
+    category: "AUTH",
+    type: "api_key.revoked",
+    message: `API key "${existing.name}" revoked`,
+    data: { apiKeyId: id, userId: userId ?? null },
+  });
   return row;
 }

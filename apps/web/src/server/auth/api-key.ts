@@ -42,5 +42,8 @@ export async function resolveApiKey(
       data: { lastUsedAt: now },
     });
   }
-  return { ok: true, principal: { kind: "apiKey", apiKeyId: row.id, companyId: row.companyId, scopes: row.scopes } };
+  return {
+    ok: true,
+    principal: { kind: "apiKey", apiKeyId: row.id, companyId: row.companyId, scopes: row.scopes },
+  };
 }

@@ -6,11 +6,20 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 
-const credentialsInput = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1) });
+const credentialsInput = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(1),
+});
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string | null; isPlatformAdmin: boolean; activeCompanyId: string | null };
+    user: {
+      id: string;
+      email: string;
+      name: string | null;
+      isPlatformAdmin: boolean;
+      activeCompanyId: string | null;
+    };
   }
   interface User {
     isPlatformAdmin: boolean;
@@ -33,11 +42,15 @@ async function firstCompanyId(userId: string): Promise<string | null> {
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
   pages: { signIn: "/signin" },
-  secret: process.env.NEXTAUTH_SECRET ?? (process.env.NODE_ENV === "production" ? undefined : "zapflow-dev-secret"),
+  secret:
+    process.env.NEXTAUTH_SECRET ?? (process.env.NODE_ENV === "production" ? undefined : "zapflow-dev-secret"),
   providers: [
     CredentialsProvider({
       name: "Email",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(raw) {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;

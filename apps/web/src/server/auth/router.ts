@@ -1,4 +1,4 @@
-import { protectedProcedure, createTRPCRouter } from "../trpc";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const authRouter = createTRPCRouter({
   /** The signed-in user and the companies they can switch to. */

@@ -30,43 +30,65 @@ const stateChange = (action: "pause" | "resume" | "cancel") =>
 
 export const campaignsRouter = createTRPCRouter({
   list: read
-    .meta({ scope: "campaigns:read", openapi: { method: "GET", path: "/campaigns", tags, summary: "List campaigns" } })
+    .meta({
+      scope: "campaigns:read",
+      openapi: { method: "GET", path: "/campaigns", tags, summary: "List campaigns" },
+    })
     .input(listCampaignsInput)
     .output(z.object({ items: z.array(campaignOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => campaigns.listCampaigns(ctx.prisma, ctx.companyId, input)),
 
   get: read
-    .meta({ scope: "campaigns:read", openapi: { method: "GET", path: "/campaigns/{id}", tags, summary: "Get a campaign" } })
+    .meta({
+      scope: "campaigns:read",
+      openapi: { method: "GET", path: "/campaigns/{id}", tags, summary: "Get a campaign" },
+    })
     .input(byId)
     .output(campaignOutput)
     .query(({ ctx, input }) => campaigns.getCampaign(ctx.prisma, ctx.companyId, input.id)),
 
   create: write
-    .meta({ scope: "campaigns:write", openapi: { method: "POST", path: "/campaigns", tags, summary: "Create a draft campaign" } })
+    .meta({
+      scope: "campaigns:write",
+      openapi: { method: "POST", path: "/campaigns", tags, summary: "Create a draft campaign" },
+    })
     .input(createCampaignInput)
     .output(campaignOutput)
     .mutation(({ ctx, input }) => campaigns.createCampaign(ctx.prisma, ctx.companyId, ctx.userId, input)),
 
   update: write
-    .meta({ scope: "campaigns:write", openapi: { method: "PATCH", path: "/campaigns/{id}", tags, summary: "Edit a draft" } })
+    .meta({
+      scope: "campaigns:write",
+      openapi: { method: "PATCH", path: "/campaigns/{id}", tags, summary: "Edit a draft" },
+    })
     .input(updateCampaignInput)
     .output(campaignOutput)
     .mutation(({ ctx, input }) => campaigns.updateCampaign(ctx.prisma, ctx.companyId, input)),
 
   delete: write
-    .meta({ scope: "campaigns:write", openapi: { method: "DELETE", path: "/campaigns/{id}", tags, summary: "Delete a campaign" } })
+    .meta({
+      scope: "campaigns:write",
+      openapi: { method: "DELETE", path: "/campaigns/{id}", tags, summary: "Delete a campaign" },
+    })
     .input(byId)
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) => campaigns.deleteCampaign(ctx.prisma, ctx.companyId, input.id)),
 
   preview: read
     .input(previewInput)
-    .query(({ ctx, input }) => campaigns.previewCampaign(ctx.prisma, ctx.companyId, input.id, input.contactId)),
+    .query(({ ctx, input }) =>
+      campaigns.previewCampaign(ctx.prisma, ctx.companyId, input.id, input.contactId),
+    ),
 
   start: write
     .meta({
       scope: "campaigns:write",
-      openapi: { method: "POST", path: "/campaigns/{id}/start", tags, summary: "Start now or schedule (scheduledAt)" },
+      openapi: {
+        method: "POST",
+        path: "/campaigns/{id}/start",
+        tags,
+        summary: "Start now or schedule (scheduledAt)",
+      },
     })
     .input(startCampaignInput)
     .output(campaignOutput)
@@ -77,7 +99,10 @@ export const campaignsRouter = createTRPCRouter({
   cancel: stateChange("cancel"),
 
   progress: read
-    .meta({ scope: "campaigns:read", openapi: { method: "GET", path: "/campaigns/{id}/progress", tags, summary: "Live progress" } })
+    .meta({
+      scope: "campaigns:read",
+      openapi: { method: "GET", path: "/campaigns/{id}/progress", tags, summary: "Live progress" },
+    })
     .input(byId)
     .output(progressOutput)
     .query(({ ctx, input }) => campaigns.campaignProgress(ctx.prisma, ctx.companyId, input.id)),

@@ -9,7 +9,9 @@ const hhmm = z.string().refine(isValidHhmm, "use HH:MM (24 h)");
 const settings = {
   name: z.string().trim().min(1, "name is required").max(200),
   variants: z
-    .array(z.string().trim().min(1, "a variant cannot be empty").max(4096, "a variant is at most 4096 characters"))
+    .array(
+      z.string().trim().min(1, "a variant cannot be empty").max(4096, "a variant is at most 4096 characters"),
+    )
     .min(1, "write at least one message variant")
     .max(10, "at most 10 variants"),
   media: campaignMediaSchema.nullable().optional(),

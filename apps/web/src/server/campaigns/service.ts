@@ -47,11 +47,19 @@ export async function listCampaigns(
     include: { senders: true },
   });
   const page = rows.slice(0, input.limit);
-  return { items: page.map(toCampaignView), nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    items: page.map(toCampaignView),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
 /** Sending numbers and lists must be this company's: a clear 404 instead of an empty campaign. */
-async function assertOwnership(prisma: PrismaClient, companyId: string, sessionIds?: string[], audience?: Audience) {
+async function assertOwnership(
+  prisma: PrismaClient,
+  companyId: string,
+  sessionIds?: string[],
+  audience?: Audience,
+) {
   if (sessionIds) {
     const found = await prisma.whatsappSession.count({ where: { companyId, id: { in: sessionIds } } });
     if (found !== new Set(sessionIds).size) {
@@ -66,9 +74,17 @@ async function assertOwnership(prisma: PrismaClient, companyId: string, sessionI
   }
 }
 
-export async function createCampaign(prisma: PrismaClient, companyId: string, userId: string | undefined, input: CreateCampaignInput) {
+export async function createCampaign(
+  prisma: PrismaClient,
+  companyId: string,
+  userId: string | undefined,
+  input: CreateCampaignInput,
+) {
   await assertOwnership(prisma, companyId, input.sessionIds, input.audience);
-  const company = await prisma.company.findUniqueOrThrow({ where: { id: companyId }, select: { timeZone: true } });
+  const company = await prisma.company.findUniqueOrThrow({
+    where: { id: companyId },
+    select: { timeZone: true },
+  });
   const { sessionIds, media, ...settings } = input;
   const row = await prisma.campaign.create({
     data: {
@@ -93,7 +109,8 @@ export async function updateCampaign(prisma: PrismaClient, companyId: string, in
   const { id, sessionIds, media, ...settings } = input;
   const min = settings.minDelayMs ?? current.minDelayMs;
   const max = settings.maxDelayMs ?? current.maxDelayMs;
-  if (max < min) throw new ValidationError([{ path: "maxDelayMs", message: "maxDelayMs must be ≥ minDelayMs" }]);
+  if (max < min)
+    throw new ValidationError([{ path: "maxDelayMs", message: "maxDelayMs must be ≥ minDelayMs" }]);
   await prisma.$transaction(async (tx) => {
     await tx.campaign.update({
       where: { id },
@@ -101,7 +118,9 @@ export async function updateCampaign(prisma: PrismaClient, companyId: string, in
     });
     if (sessionIds) {
       await tx.campaignSender.deleteMany({ where: { campaignId: id } });
-      await tx.campaignSender.createMany({ data: [...new Set(sessionIds)].map((sessionId) => ({ campaignId: id, sessionId })) });
+      await tx.campaignSender.createMany({
+        data: [...new Set(sessionIds)].map((sessionId) => ({ campaignId: id, sessionId })),
+      });
     }
   });
   return getCampaign(prisma, companyId, id);
@@ -109,7 +128,11 @@ export async function updateCampaign(prisma: PrismaClient, companyId: string, in
 
 export async function deleteCampaign(prisma: PrismaClient, companyId: string, id: string) {
   const current = await load(prisma, companyId, id);
-  if (current.status === CampaignStatus.RUNNING || current.status === CampaignStatus.PAUSED || current.status === CampaignStatus.SCHEDULED) {
+  if (
+    current.status === CampaignStatus.RUNNING ||
+    current.status === CampaignStatus.PAUSED ||
+    current.status === CampaignStatus.SCHEDULED
+  ) {
     throw new ConflictError("CAMPAIGN_STATE", "Cancel the campaign before deleting it");
   }
   await prisma.campaign.delete({ where: { id } });
@@ -123,7 +146,9 @@ export function audienceWhere(companyId: string, audience: Audience): Prisma.Con
     OR: [
       ...(audience.tags.length ? [{ tags: { hasSome: audience.tags } }] : []),
       ...(audience.contactIds.length ? [{ id: { in: audience.contactIds } }] : []),
-      ...(audience.listIds.length ? [{ listMemberships: { some: { listId: { in: audience.listIds } } } }] : []),
+      ...(audience.listIds.length
+        ? [{ listMemberships: { some: { listId: { in: audience.listIds } } } }]
+        : []),
     ],
   };
 }
@@ -131,7 +156,12 @@ export function audienceWhere(companyId: string, audience: Audience): Prisma.Con
 const MISSING_SCAN = 5_000;
 
 /** Renders every variant for one real contact, counts the audience and flags missing variables. */
-export async function previewCampaign(prisma: PrismaClient, companyId: string, id: string, contactId?: string) {
+export async function previewCampaign(
+  prisma: PrismaClient,
+  companyId: string,
+  id: string,
+  contactId?: string,
+) {
   const campaign = await load(prisma, companyId, id);
   const audience = campaign.audience as Audience;
   const where = audienceWhere(companyId, audience);
@@ -147,7 +177,15 @@ export async function previewCampaign(prisma: PrismaClient, companyId: string, i
   if (contactId && !contact) throw new NotFoundError("Contact", contactId);
 
   // Contacts for which some variable has neither a value nor a default (scan bounded for huge audiences).
-  const required = [...new Set(campaign.variants.flatMap((v) => templateVariables(v).filter((x) => !x.hasDefault).map((x) => x.name)))];
+  const required = [
+    ...new Set(
+      campaign.variants.flatMap((v) =>
+        templateVariables(v)
+          .filter((x) => !x.hasDefault)
+          .map((x) => x.name),
+      ),
+    ),
+  ];
   const missing: { contactId: string; name: string | null; phone: string; variables: string[] }[] = [];
   let missingCount = 0;
   let scanned = 0;
@@ -166,7 +204,8 @@ export async function previewCampaign(prisma: PrismaClient, companyId: string, i
         const gaps = renderTemplate(probe, contactVariables(c)).missing;
         if (gaps.length === 0) continue;
         missingCount++;
-        if (missing.length < 20) missing.push({ contactId: c.id, name: c.name, phone: c.phone, variables: gaps });
+        if (missing.length < 20)
+          missing.push({ contactId: c.id, name: c.name, phone: c.phone, variables: gaps });
       }
       scanned += batch.length;
       cursor = batch.at(-1)?.id;
@@ -176,7 +215,12 @@ export async function previewCampaign(prisma: PrismaClient, companyId: string, i
     audience: { total, eligible: total - optedOut - invalid, optedOut, invalid },
     contact: contact ? { id: contact.id, name: contact.name, phone: contact.phone } : null,
     rendered: contact ? campaign.variants.map((v) => renderTemplate(v, contactVariables(contact))) : [],
-    missingVariables: { contacts: missingCount, scanned, complete: scanned < MISSING_SCAN, examples: missing },
+    missingVariables: {
+      contacts: missingCount,
+      scanned,
+      complete: scanned < MISSING_SCAN,
+      examples: missing,
+    },
   };
 }
 
@@ -190,13 +234,20 @@ export async function startCampaign(deps: Deps, companyId: string, id: string, s
       throw new ValidationError([{ path: "scheduledAt", message: "the time is in the past" }]);
     }
   }
-  if (campaign.senders.length === 0) throw new ValidationError([{ path: "sessionIds", message: "choose at least one sending number" }]);
-  if (campaign.variants.length === 0) throw new ValidationError([{ path: "variants", message: "write at least one message variant" }]);
+  if (campaign.senders.length === 0)
+    throw new ValidationError([{ path: "sessionIds", message: "choose at least one sending number" }]);
+  if (campaign.variants.length === 0)
+    throw new ValidationError([{ path: "variants", message: "write at least one message variant" }]);
   await control.startCampaign(deps, companyId, id, { at });
   return getCampaign(deps.prisma, companyId, id);
 }
 
-export async function changeState(deps: Deps, companyId: string, id: string, action: "pause" | "resume" | "cancel") {
+export async function changeState(
+  deps: Deps,
+  companyId: string,
+  id: string,
+  action: "pause" | "resume" | "cancel",
+) {
   if (action === "pause") await control.pauseCampaign(deps, companyId, id);
   else if (action === "resume") await control.resumeCampaign(deps, companyId, id);
   else await control.cancelCampaign(deps, companyId, id);
@@ -220,7 +271,11 @@ export async function campaignProgress(prisma: PrismaClient, companyId: string, 
   };
 }
 
-export async function listRecipients(prisma: PrismaClient, companyId: string, input: { id: string; cursor?: string; limit: number }) {
+export async function listRecipients(
+  prisma: PrismaClient,
+  companyId: string,
+  input: { id: string; cursor?: string; limit: number },
+) {
   await load(prisma, companyId, input.id);
   const rows = await prisma.campaignRecipient.findMany({
     where: { campaignId: input.id, ...(input.cursor ? { id: { gt: input.cursor } } : {}) },

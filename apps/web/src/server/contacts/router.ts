@@ -21,19 +21,28 @@ const tags = ["contacts"];
 
 export const contactsRouter = createTRPCRouter({
   list: read
-    .meta({ scope: "contacts:read", openapi: { method: "GET", path: "/contacts", tags, summary: "List/search contacts" } })
+    .meta({
+      scope: "contacts:read",
+      openapi: { method: "GET", path: "/contacts", tags, summary: "List/search contacts" },
+    })
     .input(listContactsInput)
     .output(z.object({ items: z.array(contactOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => contacts.listContacts(ctx.prisma, ctx.companyId, input)),
 
   get: read
-    .meta({ scope: "contacts:read", openapi: { method: "GET", path: "/contacts/{id}", tags, summary: "Get a contact" } })
+    .meta({
+      scope: "contacts:read",
+      openapi: { method: "GET", path: "/contacts/{id}", tags, summary: "Get a contact" },
+    })
     .input(byId)
     .output(contactOutput)
     .query(({ ctx, input }) => contacts.getContact(ctx.prisma, ctx.companyId, input.id)),
 
   create: write
-    .meta({ scope: "contacts:write", openapi: { method: "POST", path: "/contacts", tags, summary: "Create a contact" } })
+    .meta({
+      scope: "contacts:write",
+      openapi: { method: "POST", path: "/contacts", tags, summary: "Create a contact" },
+    })
     .input(createContactInput)
     .output(contactOutput)
     .mutation(({ ctx, input }) => contacts.createContact(ctx.prisma, ctx.companyId, input)),
@@ -48,7 +57,10 @@ export const contactsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => contacts.updateContact(ctx.prisma, ctx.companyId, input)),
 
   delete: write
-    .meta({ scope: "contacts:write", openapi: { method: "DELETE", path: "/contacts/{id}", tags, summary: "Delete a contact" } })
+    .meta({
+      scope: "contacts:write",
+      openapi: { method: "DELETE", path: "/contacts/{id}", tags, summary: "Delete a contact" },
+    })
     .input(byId)
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) => contacts.deleteContact(ctx.prisma, ctx.companyId, input.id)),
@@ -56,14 +68,22 @@ export const contactsRouter = createTRPCRouter({
   tags: read.query(({ ctx }) => contacts.listTags(ctx.prisma, ctx.companyId)),
 
   lists: read.query(({ ctx }) => contacts.listLists(ctx.prisma, ctx.companyId)),
-  createList: write.input(listInput).mutation(({ ctx, input }) => contacts.createList(ctx.prisma, ctx.companyId, input.name)),
-  deleteList: write.input(byId).mutation(({ ctx, input }) => contacts.deleteList(ctx.prisma, ctx.companyId, input.id)),
+  createList: write
+    .input(listInput)
+    .mutation(({ ctx, input }) => contacts.createList(ctx.prisma, ctx.companyId, input.name)),
+  deleteList: write
+    .input(byId)
+    .mutation(({ ctx, input }) => contacts.deleteList(ctx.prisma, ctx.companyId, input.id)),
   addToList: write
     .input(listMembersInput)
-    .mutation(({ ctx, input }) => contacts.addToList(ctx.prisma, ctx.companyId, input.listId, input.contactIds)),
+    .mutation(({ ctx, input }) =>
+      contacts.addToList(ctx.prisma, ctx.companyId, input.listId, input.contactIds),
+    ),
   removeFromList: write
     .input(listMembersInput)
-    .mutation(({ ctx, input }) => contacts.removeFromList(ctx.prisma, ctx.companyId, input.listId, input.contactIds)),
+    .mutation(({ ctx, input }) =>
+      contacts.removeFromList(ctx.prisma, ctx.companyId, input.listId, input.contactIds),
+    ),
 
   importPreview: write
     .input(importPreviewInput)
@@ -73,7 +93,10 @@ export const contactsRouter = createTRPCRouter({
     .output(importOutput)
     .mutation(({ ctx, input }) => contacts.startImport(ctx, ctx.companyId, ctx.userId, input)),
   importGet: read
-    .meta({ scope: "contacts:read", openapi: { method: "GET", path: "/contacts/imports/{id}", tags, summary: "Import progress" } })
+    .meta({
+      scope: "contacts:read",
+      openapi: { method: "GET", path: "/contacts/imports/{id}", tags, summary: "Import progress" },
+    })
     .input(byId)
     .output(importOutput)
     .query(({ ctx, input }) => contacts.getImport(ctx.prisma, ctx.companyId, input.id)),

@@ -4,7 +4,10 @@ import { z } from "zod";
 
 const id = z.string().trim().min(1, "id is required");
 const tag = z.string().trim().min(1).max(40, "tags are at most 40 characters");
-const customFields = z.record(customFieldKey, z.string().max(500, "custom field values are at most 500 characters"));
+const customFields = z.record(
+  customFieldKey,
+  z.string().max(500, "custom field values are at most 500 characters"),
+);
 const country = z
   .string()
   .regex(/^[A-Z]{2}$/, "defaultCountry must be an ISO country code such as BR")

@@ -4,7 +4,13 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ImportStatus, type Prisma, type PrismaClient } from "@zapflow/db";
-import { decodeCsvBytes, type ImportRowError, normalizePhone, sniffCsv, storagePath } from "@zapflow/db/domain";
+import {
+  decodeCsvBytes,
+  type ImportRowError,
+  normalizePhone,
+  sniffCsv,
+  storagePath,
+} from "@zapflow/db/domain";
 import { enqueueContactImport, type QueueRegistry } from "@zapflow/queue";
 import { ConflictError, NotFoundError, ValidationError } from "@zapflow/queue/services/errors";
 import Papa from "papaparse";
@@ -37,7 +43,10 @@ const contactSelect = {
 
 type ContactRow = Prisma.ContactGetPayload<{ select: typeof contactSelect }>;
 
-const toView = (row: ContactRow) => ({ ...row, customFields: (row.customFields ?? {}) as Record<string, unknown> });
+const toView = (row: ContactRow) => ({
+  ...row,
+  customFields: (row.customFields ?? {}) as Record<string, unknown>,
+});
 
 export async function getContact(prisma: PrismaClient, companyId: string, id: string) {
   const row = await prisma.contact.findFirst({ where: { id, companyId }, select: contactSelect });
@@ -63,15 +72,29 @@ export async function listContacts(prisma: PrismaClient, companyId: string, inpu
       : {}),
     ...(input.cursor ? { id: { gt: input.cursor } } : {}),
   };
-  const rows = await prisma.contact.findMany({ where, orderBy: { id: "asc" }, take: input.limit + 1, select: contactSelect });
+  const rows = await prisma.contact.findMany({
+    where,
+    orderBy: { id: "asc" },
+    take: input.limit + 1,
+    select: contactSelect,
+  });
   const page = rows.slice(0, input.limit);
-  return { items: page.map(toView), nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
-export async function createContact(prisma: PrismaClient, companyId: string, input: z.infer<typeof createContactInput>) {
+export async function createContact(
+  prisma: PrismaClient,
+  companyId: string,
+  input: z.infer<typeof createContactInput>,
+) {
   const phone = normalizePhone(input.phone, input.defaultCountry);
   if ("error" in phone) throw new ValidationError([{ path: "phone", message: phone.error }]);
-  const exists = await prisma.contact.findUnique({ where: { companyId_phone: { companyId, phone: phone.e164 } } });
+  const exists = await prisma.contact.findUnique({
+    where: { companyId_phone: { companyId, phone: phone.e164 } },
+  });
   if (exists) throw new ConflictError("CONTACT_EXISTS", `A contact with phone ${phone.e164} already exists`);
   const row = await prisma.contact.create({
     data: {
@@ -87,7 +110,11 @@ export async function createContact(prisma: PrismaClient, companyId: string, inp
   return toView(row);
 }
 
-export async function updateContact(prisma: PrismaClient, companyId: string, input: z.infer<typeof updateContactInput>) {
+export async function updateContact(
+  prisma: PrismaClient,
+  companyId: string,
+  input: z.infer<typeof updateContactInput>,
+) {
   const current = await getContact(prisma, companyId, input.id);
   let customFields: Record<string, unknown> | undefined;
   if (input.customFields) {
@@ -138,7 +165,10 @@ export async function listLists(prisma: PrismaClient, companyId: string) {
 export async function createList(prisma: PrismaClient, companyId: string, name: string) {
   const exists = await prisma.contactList.findUnique({ where: { companyId_name: { companyId, name } } });
   if (exists) throw new ConflictError("LIST_EXISTS", `A list named "${name}" already exists`);
-  return prisma.contactList.create({ data: { companyId, name }, select: { id: true, name: true, createdAt: true } });
+  return prisma.contactList.create({
+    data: { companyId, name },
+    select: { id: true, name: true, createdAt: true },
+  });
 }
 
 async function assertList(prisma: PrismaClient, companyId: string, listId: string) {
@@ -153,10 +183,18 @@ export async function deleteList(prisma: PrismaClient, companyId: string, id: st
   return { id };
 }
 
-export async function addToList(prisma: PrismaClient, companyId: string, listId: string, contactIds: string[]) {
+export async function addToList(
+  prisma: PrismaClient,
+  companyId: string,
+  listId: string,
+  contactIds: string[],
+) {
   await assertList(prisma, companyId, listId);
   // Only this company's contacts can join its list.
-  const owned = await prisma.contact.findMany({ where: { companyId, id: { in: contactIds } }, select: { id: true } });
+  const owned = await prisma.contact.findMany({
+    where: { companyId, id: { in: contactIds } },
+    select: { id: true },
+  });
   const added = await prisma.contactListMember.createMany({
     data: owned.map((c) => ({ listId, contactId: c.id })),
     skipDuplicates: true,
@@ -164,9 +202,16 @@ export async function addToList(prisma: PrismaClient, companyId: string, listId:
   return { added: added.count, ignored: contactIds.length - owned.length };
 }
 
-export async function removeFromList(prisma: PrismaClient, companyId: string, listId: string, contactIds: string[]) {
+export async function removeFromList(
+  prisma: PrismaClient,
+  companyId: string,
+  listId: string,
+  contactIds: string[],
+) {
   await assertList(prisma, companyId, listId);
-  const removed = await prisma.contactListMember.deleteMany({ where: { listId, contactId: { in: contactIds } } });
+  const removed = await prisma.contactListMember.deleteMany({
+    where: { listId, contactId: { in: contactIds } },
+  });
   return { removed: removed.count };
 }
 
@@ -178,14 +223,19 @@ const importKeyPrefix = (companyId: string) => `imports/${companyId}/`;
 /** Stores the upload and returns what the mapping screen needs: headers and the first rows. */
 export async function previewImport(companyId: string, fileName: string, contentBase64: string) {
   const bytes = Buffer.from(contentBase64, "base64");
-  if (bytes.length === 0) throw new ValidationError([{ path: "contentBase64", message: "the file is empty" }]);
+  if (bytes.length === 0)
+    throw new ValidationError([{ path: "contentBase64", message: "the file is empty" }]);
   if (bytes.length > MAX_IMPORT_BYTES) {
     throw new ValidationError([{ path: "contentBase64", message: "the file is larger than 50 MB" }]);
   }
   const head = bytes.subarray(0, 64 * 1024);
   const sniff = sniffCsv(head, bytes.length > head.length);
   const text = decodeCsvBytes(head.subarray(sniff.bomLength), sniff.encoding);
-  const parsed = Papa.parse<string[]>(text, { delimiter: sniff.delimiter, preview: PREVIEW_ROWS + 1, skipEmptyLines: true });
+  const parsed = Papa.parse<string[]>(text, {
+    delimiter: sniff.delimiter,
+    preview: PREVIEW_ROWS + 1,
+    skipEmptyLines: true,
+  });
   const [headers, ...rows] = parsed.data;
   if (!headers || headers.every((h) => !h.trim())) {
     throw new ValidationError([{ path: "contentBase64", message: "the file has no header line" }]);
@@ -205,7 +255,12 @@ export async function previewImport(companyId: string, fileName: string, content
   };
 }
 
-export async function startImport(deps: Deps, companyId: string, userId: string | undefined, input: z.infer<typeof importStartInput>) {
+export async function startImport(
+  deps: Deps,
+  companyId: string,
+  userId: string | undefined,
+  input: z.infer<typeof importStartInput>,
+) {
   // A storage key is only usable by the company that uploaded it.
   if (!input.storageKey.startsWith(importKeyPrefix(companyId)) || input.storageKey.includes("..")) {
     throw new NotFoundError("Upload", input.storageKey);
@@ -253,7 +308,11 @@ export async function getImport(prisma: PrismaClient, companyId: string, id: str
 }
 
 export async function listImports(prisma: PrismaClient, companyId: string) {
-  const rows = await prisma.contactImport.findMany({ where: { companyId }, orderBy: { createdAt: "desc" }, take: 50 });
+  const rows = await prisma.contactImport.findMany({
+    where: { companyId },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+  });
   return rows.map(toImportView);
 }
 
@@ -264,6 +323,7 @@ export async function cancelImport(prisma: PrismaClient, companyId: string, id: 
     where: { id, companyId, status: { in: [ImportStatus.QUEUED, ImportStatus.RUNNING] } },
     data: { status: ImportStatus.CANCELLED, finishedAt: new Date() },
   });
-  if (moved.count === 0) throw new ConflictError("IMPORT_FINISHED", `Import is already ${row.status.toLowerCase()}`);
+  if (moved.count === 0)
+    throw new ConflictError("IMPORT_FINISHED", `Import is already ${row.status.toLowerCase()}`);
   return getImport(prisma, companyId, id);
 }

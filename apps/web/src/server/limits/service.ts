@@ -4,8 +4,8 @@ import type { Prisma, PrismaClient } from "@zapflow/db";
 import {
   policyDefaultsFromEnv,
   publishPolicyChanged,
-  type RateLimitPolicyInput,
   RateLimiter,
+  type RateLimitPolicyInput,
   resolvePolicy,
 } from "@zapflow/queue";
 import { NotFoundError } from "@zapflow/queue/services/errors";
@@ -62,14 +62,23 @@ export async function getUsage(deps: LimitsDeps, companyId: string) {
 }
 
 /** Platform admin edit: `input` already validated by rateLimitPolicyInput (undefined = unchanged, null = default). */
-export async function updatePolicy(deps: LimitsDeps, companyId: string, input: RateLimitPolicyInput, userId: string) {
+export async function updatePolicy(
+  deps: LimitsDeps,
+  companyId: string,
+  input: RateLimitPolicyInput,
+  userId: string,
+) {
   const exists = await deps.prisma.company.count({ where: { id: companyId } });
   if (!exists) throw new NotFoundError("Company", companyId);
   const data = input as Prisma.RateLimitPolicyUncheckedUpdateInput;
   const row = await deps.prisma.$transaction(async (tx) => {
     const saved = await tx.rateLimitPolicy.upsert({
       where: { companyId },
-      create: { ...(input as Omit<Prisma.RateLimitPolicyUncheckedCreateInput, "companyId">), companyId, updatedById: userId },
+      create: {
+        ...(input as Omit<Prisma.RateLimitPolicyUncheckedCreateInput, "companyId">),
+        companyId,
+        updatedById: userId,
+      },
       update: { ...data, updatedById: userId, version: { increment: 1 } },
     });
     await audit(tx, {

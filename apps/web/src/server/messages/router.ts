@@ -2,8 +2,8 @@ import { MessageSource } from "@zapflow/db";
 import { acceptOutboundMessage, acceptOutboundMessages } from "@zapflow/queue/services/messages";
 import { z } from "zod";
 import type { CompanyRole } from "../trpc";
-import { dlqRouter } from "./dlq-router";
 import { companyProcedure, createTRPCRouter } from "../trpc";
+import { dlqRouter } from "./dlq-router";
 import { acceptOutput, listInput, messageOutput, sendBody } from "./schemas";
 import * as messages from "./service";
 
@@ -26,7 +26,12 @@ export const messagesRouter = createTRPCRouter({
   send: write
     .meta({
       scope: "messages:write",
-      openapi: { method: "POST", path: "/messages", tags: ["messages"], summary: "Send a message (queued, idempotent with idempotencyKey)" },
+      openapi: {
+        method: "POST",
+        path: "/messages",
+        tags: ["messages"],
+        summary: "Send a message (queued, idempotent with idempotencyKey)",
+      },
     })
     .input(sendBody)
     .output(acceptOutput)
@@ -38,22 +43,52 @@ export const messagesRouter = createTRPCRouter({
   sendBulk: write
     .meta({
       scope: "messages:write",
-      openapi: { method: "POST", path: "/messages/bulk", tags: ["messages"], summary: "Send up to 1,000 messages at once" },
+      openapi: {
+        method: "POST",
+        path: "/messages/bulk",
+        tags: ["messages"],
+        summary: "Send up to 1,000 messages at once",
+      },
     })
-    .input(z.object({ messages: z.array(sendBody).min(1, "messages must not be empty").max(1000, "at most 1,000 messages per call") }))
-    .output(z.object({ results: z.array(bulkItemResult), accepted: z.number().int(), refused: z.number().int(), enqueued: z.boolean() }))
+    .input(
+      z.object({
+        messages: z
+          .array(sendBody)
+          .min(1, "messages must not be empty")
+          .max(1000, "at most 1,000 messages per call"),
+      }),
+    )
+    .output(
+      z.object({
+        results: z.array(bulkItemResult),
+        accepted: z.number().int(),
+        refused: z.number().int(),
+        enqueued: z.boolean(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       acceptOutboundMessages(ctx, ctx.companyId, input.messages, { source: sourceOf(ctx.role) }),
     ),
 
   get: read
-    .meta({ scope: "messages:read", openapi: { method: "GET", path: "/messages/{id}", tags: ["messages"], summary: "Get a message" } })
+    .meta({
+      scope: "messages:read",
+      openapi: { method: "GET", path: "/messages/{id}", tags: ["messages"], summary: "Get a message" },
+    })
     .input(z.object({ id: z.string().min(1) }))
     .output(messageOutput)
     .query(({ ctx, input }) => messages.getMessage(ctx.prisma, ctx.companyId, input.id)),
 
   list: read
-    .meta({ scope: "messages:read", openapi: { method: "GET", path: "/messages", tags: ["messages"], summary: "List messages (newest first)" } })
+    .meta({
+      scope: "messages:read",
+      openapi: {
+        method: "GET",
+        path: "/messages",
+        tags: ["messages"],
+        summary: "List messages (newest first)",
+      },
+    })
     .input(listInput)
     .output(z.object({ items: z.array(messageOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => messages.listMessages(ctx.prisma, ctx.companyId, input)),

@@ -48,12 +48,17 @@ export const sendBody = z
   })
   .strict();
 
-export const acceptOutput = z.object({ message: messageOutput, duplicate: z.boolean(), enqueued: z.boolean() });
+export const acceptOutput = z.object({
+  message: messageOutput,
+  duplicate: z.boolean(),
+  enqueued: z.boolean(),
+});
 
 export const listInput = z.object({
   sessionId: z.string().optional(),
   status: z.enum(MessageStatus).optional(),
-  direction: z.enum(MessageDirection).optional(),
+  /** Not "direction": tRPC infinite queries put their own `direction` into the input. */
+  messageDirection: z.enum(MessageDirection).optional(),
   chatJid: z.string().optional(),
   campaignId: z.string().optional(),
   /** Message id to continue after (newest first). */

@@ -47,7 +47,7 @@ export async function listMessages(prisma: PrismaClient, companyId: string, inpu
     companyId,
     sessionId: input.sessionId,
     status: input.status,
-    direction: input.direction,
+    direction: input.messageDirection,
     chatJid: input.chatJid,
     campaignId: input.campaignId,
     ...(input.cursor ? { id: { lt: input.cursor } } : {}),
@@ -59,7 +59,10 @@ export async function listMessages(prisma: PrismaClient, companyId: string, inpu
     select: messageSelect,
   });
   const page = rows.slice(0, input.limit);
-  return { items: page.map(toMessageView), nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    items: page.map(toMessageView),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
 /** Chats of a session with their latest message, for the conversation view. */
@@ -86,16 +89,25 @@ export async function hourlyStats(prisma: PrismaClient, companyId: string, hours
 }
 
 export async function statusCounts(prisma: PrismaClient, companyId: string) {
-  const groups = await prisma.message.groupBy({ by: ["status"], where: { companyId }, _count: { _all: true } });
+  const groups = await prisma.message.groupBy({
+    by: ["status"],
+    where: { companyId },
+    _count: { _all: true },
+  });
   return Object.fromEntries(groups.map((g) => [g.status, g._count._all])) as Record<string, number>;
 }
 
 /** Depth of each of the company's send queues (one per session). */
-export async function sendQueueDepths(deps: { prisma: PrismaClient; queues: QueueRegistry }, companyId: string) {
+export async function sendQueueDepths(
+  deps: { prisma: PrismaClient; queues: QueueRegistry },
+  companyId: string,
+) {
   const sessions = await deps.prisma.whatsappSession.findMany({
     where: { companyId },
     select: { id: true, label: true },
     orderBy: { createdAt: "asc" },
   });
-  return Promise.all(sessions.map(async (s) => ({ ...s, ...(await getQueueCounts(deps.queues.send(s.id))) })));
+  return Promise.all(
+    sessions.map(async (s) => ({ ...s, ...(await getQueueCounts(deps.queues.send(s.id))) })),
+  );
 }

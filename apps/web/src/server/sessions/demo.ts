@@ -1,18 +1,22 @@
 // Demo mode: the dashboard's "Simulate scan" / "Simulate code confirmation" buttons call the
-// worker's simulator admin API (only with ENABLE_SIMULATOR_API=true, never in production).
+// worker's simulator controls. `next start` always runs with NODE_ENV=production, so the web side
+// keys on ENABLE_SIMULATOR_API alone; the worker is the gate that matters: it serves /simulator/*
+// only with ENABLE_SIMULATOR_API=true, a simulator engine, and its own NODE_ENV not production.
 import { randomInt } from "node:crypto";
 
 export function demoModeEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.ENABLE_SIMULATOR_API === "true" && env.NODE_ENV !== "production";
+  return env.ENABLE_SIMULATOR_API === "true";
 }
 
-/** Base URL of the simulator admin routes served by the worker. */
-export function simulatorAdminUrl(env: NodeJS.ProcessEnv = process.env): string {
+/** Base URL of the worker's simulator controls (POST /simulator/scan, /simulator/pairing-confirm). */
+export function simulatorControlsUrl(env: NodeJS.ProcessEnv = process.env): string {
   const worker = env.WORKER_URL ?? "http://127.0.0.1:3001";
-  return env.SIMULATOR_ADMIN_URL ?? `${worker.replace(/\/$/, "")}/simulator/admin`;
+  return `${worker.replace(/\/$/, "")}/simulator`;
 }
 
-export type DemoAction = { action: "scan"; sessionId: string; label: string } | { action: "confirm-code"; sessionId: string; code: string };
+export type DemoAction =
+  | { action: "scan"; sessionId: string; label: string }
+  | { action: "confirm-code"; sessionId: string; code: string };
 
 /** A made-up Brazilian mobile number for the simulated phone. */
 function demoPhone(): string {
@@ -20,11 +24,11 @@ function demoPhone(): string {
 }
 
 export async function runDemoAction(a: DemoAction): Promise<{ ok: boolean; status: number; error?: string }> {
-  const base = simulatorAdminUrl();
+  const base = simulatorControlsUrl();
   const [path, body] =
     a.action === "scan"
-      ? ["/scan", { target: a.sessionId, phone: demoPhone(), pushName: a.label }]
-      : ["/confirm-code", { sessionId: a.sessionId, code: a.code }];
+      ? ["/scan", { sessionId: a.sessionId, phone: demoPhone(), pushName: a.label }]
+      : ["/pairing-confirm", { sessionId: a.sessionId, code: a.code }];
   try {
     const res = await fetch(`${base}${path}`, {
       method: "POST",
@@ -36,6 +40,10 @@ export async function runDemoAction(a: DemoAction): Promise<{ ok: boolean; statu
     const detail = (await res.json().catch(() => ({}))) as { error?: string };
     return { ok: false, status: res.status, error: detail.error ?? `simulator answered ${res.status}` };
   } catch (err) {
-    return { ok: false, status: 502, error: `simulator unreachable at ${base}: ${err instanceof Error ? err.message : err}` };
+    return {
+      ok: false,
+      status: 502,
+      error: `simulator unreachable at ${base}: ${err instanceof Error ? err.message : err}`,
+    };
   }
 }

@@ -21,7 +21,10 @@ const holder = globalThis as unknown as { __zapflowSessionHub?: Hub };
 export function onSessionUpdate(prefix: string, sessionId: string, onUpdate: () => void): () => void {
   if (!holder.__zapflowSessionHub) {
     // A worker-kind connection: reconnects forever and ioredis re-subscribes after a Redis restart.
-    const subscriber = createRedisConnection(process.env.REDIS_URL, { forWorker: true, name: "web-session-updates" });
+    const subscriber = createRedisConnection(process.env.REDIS_URL, {
+      forWorker: true,
+      name: "web-session-updates",
+    });
     subscriber.on("error", () => undefined);
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0); // one listener per open dashboard tab; each removes itself on close

@@ -10,7 +10,12 @@ function lifecycle(action: "start" | "stop" | "logout" | "restart") {
   return write
     .meta({
       scope: "sessions:write",
-      openapi: { method: "POST", path: `/sessions/{id}/${action}`, tags: ["sessions"], summary: `${action} a session` },
+      openapi: {
+        method: "POST",
+        path: `/sessions/{id}/${action}`,
+        tags: ["sessions"],
+        summary: `${action} a session`,
+      },
     })
     .input(sessionIdInput)
     .output(sessionOutput)
@@ -19,19 +24,28 @@ function lifecycle(action: "start" | "stop" | "logout" | "restart") {
 
 export const sessionsRouter = createTRPCRouter({
   list: read
-    .meta({ scope: "sessions:read", openapi: { method: "GET", path: "/sessions", tags: ["sessions"], summary: "List sessions" } })
+    .meta({
+      scope: "sessions:read",
+      openapi: { method: "GET", path: "/sessions", tags: ["sessions"], summary: "List sessions" },
+    })
     .input(z.object({}).optional())
     .output(z.object({ items: z.array(sessionOutput) }))
     .query(async ({ ctx }) => ({ items: await sessions.listSessions(ctx.prisma, ctx.companyId) })),
 
   get: read
-    .meta({ scope: "sessions:read", openapi: { method: "GET", path: "/sessions/{id}", tags: ["sessions"], summary: "Get a session" } })
+    .meta({
+      scope: "sessions:read",
+      openapi: { method: "GET", path: "/sessions/{id}", tags: ["sessions"], summary: "Get a session" },
+    })
     .input(sessionIdInput)
     .output(sessionOutput)
     .query(({ ctx, input }) => sessions.getSession(ctx.prisma, ctx.companyId, input.id)),
 
   create: write
-    .meta({ scope: "sessions:write", openapi: { method: "POST", path: "/sessions", tags: ["sessions"], summary: "Create a session" } })
+    .meta({
+      scope: "sessions:write",
+      openapi: { method: "POST", path: "/sessions", tags: ["sessions"], summary: "Create a session" },
+    })
     .input(z.object({ label: sessionLabel }))
     .output(sessionOutput)
     .mutation(({ ctx, input }) => sessions.createSession(ctx.prisma, ctx.companyId, input.label)),
@@ -40,12 +54,10 @@ export const sessionsRouter = createTRPCRouter({
     .input(sessionIdInput.extend({ label: sessionLabel }))
     .mutation(({ ctx, input }) => sessions.renameSession(ctx.prisma, ctx.companyId, input.id, input.label)),
 
-  delete: companyAdminProcedure
-    .input(sessionIdInput)
-    .mutation(async ({ ctx, input }) => {
-      await sessions.deleteSession(ctx, ctx.companyId, input.id);
-      return { ok: true as const };
-    }),
+  delete: companyAdminProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
+    await sessions.deleteSession(ctx, ctx.companyId, input.id);
+    return { ok: true as const };
+  }),
 
   start: lifecycle("start"),
   stop: lifecycle("stop"),

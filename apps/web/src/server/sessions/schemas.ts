@@ -13,7 +13,11 @@ export const sessionLabel = z
 export const pairingPhone = z
   .string({ error: "phone is required" })
   .transform((v) => v.replace(/[\s().+-]/g, ""))
-  .pipe(z.string().regex(/^\d{8,15}$/, "phone must be 8–15 digits including the country code, e.g. 5511987654321"));
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{8,15}$/, "phone must be 8–15 digits including the country code, e.g. 5511987654321"),
+  );
 
 const date = z.date().nullable();
 

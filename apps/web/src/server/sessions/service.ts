@@ -8,7 +8,13 @@ import {
   WhatsappEngine,
   type WhatsappSession,
 } from "@zapflow/db";
-import { enqueueSessionLifecycle, jobId, QueueName, type QueueRegistry, type SessionLifecycleJob } from "@zapflow/queue";
+import {
+  enqueueSessionLifecycle,
+  jobId,
+  QueueName,
+  type QueueRegistry,
+  type SessionLifecycleJob,
+} from "@zapflow/queue";
 import { NotFoundError } from "@zapflow/queue/services/errors";
 import { audit } from "../audit";
 
@@ -56,7 +62,11 @@ export function defaultEngine(env: NodeJS.ProcessEnv = process.env): WhatsappEng
 }
 
 export function listSessions(prisma: PrismaClient, companyId: string): Promise<SessionView[]> {
-  return prisma.whatsappSession.findMany({ where: { companyId }, orderBy: { createdAt: "asc" }, select: sessionSelect });
+  return prisma.whatsappSession.findMany({
+    where: { companyId },
+    orderBy: { createdAt: "asc" },
+    select: sessionSelect,
+  });
 }
 
 export async function getSession(prisma: PrismaClient, companyId: string, id: string): Promise<SessionView> {
@@ -65,12 +75,22 @@ export async function getSession(prisma: PrismaClient, companyId: string, id: st
   return row;
 }
 
-export async function createSession(prisma: PrismaClient, companyId: string, label: string): Promise<SessionView> {
+export async function createSession(
+  prisma: PrismaClient,
+  companyId: string,
+  label: string,
+): Promise<SessionView> {
   const row = await prisma.whatsappSession.create({
     data: { companyId, label, engine: defaultEngine() },
     select: sessionSelect,
   });
-  await audit(prisma, { companyId, sessionId: row.id, category: "SESSION", type: "session.created", message: `Session "${label}" created` });
+  await audit(prisma, {
+    companyId,
+    sessionId: row.id,
+    category: "SESSION",
+    type: "session.created",
+    message: `Session "${label}" created`,
+  });
   return row;
 }
 
@@ -115,7 +135,13 @@ export async function requestLifecycle(
     data: { desiredState: desiredByAction[action] },
     select: sessionSelect,
   });
-  await audit(deps.prisma, { companyId, sessionId: id, category: "SESSION", type: `session.${action}_requested`, message: `${action} requested` });
+  await audit(deps.prisma, {
+    companyId,
+    sessionId: id,
+    category: "SESSION",
+    type: `session.${action}_requested`,
+    message: `${action} requested`,
+  });
   await enqueueLifecycle(deps.queues, { action, sessionId: id, companyId });
   return row;
 }
@@ -128,7 +154,13 @@ export async function requestPairingCode(deps: SessionDeps, companyId: string, i
     data: { desiredState: SessionDesiredState.CONNECTED, pairingPhone: phone, pairingCode: null },
     select: sessionSelect,
   });
-  await audit(deps.prisma, { companyId, sessionId: id, category: "SESSION", type: "session.pairing_code_requested", message: `Pairing code requested for +${phone}` });
+  await audit(deps.prisma, {
+    companyId,
+    sessionId: id,
+    category: "SESSION",
+    type: "session.pairing_code_requested",
+    message: `Pairing code requested for +${phone}`,
+  });
   await enqueueLifecycle(deps.queues, { action: "pairing-code", sessionId: id, companyId, phone });
   return row;
 }
@@ -140,7 +172,13 @@ export async function deleteSession(deps: SessionDeps, companyId: string, id: st
     await enqueueLifecycle(deps.queues, { action: "stop", sessionId: id, companyId }).catch(() => undefined);
   }
   await deps.prisma.whatsappSession.delete({ where: { id } });
-  await audit(deps.prisma, { companyId, category: "SESSION", type: "session.deleted", message: `Session "${session.label}" deleted`, data: { sessionId: id } });
+  await audit(deps.prisma, {
+    companyId,
+    category: "SESSION",
+    type: "session.deleted",
+    message: `Session "${session.label}" deleted`,
+    data: { sessionId: id },
+  });
   await deps.queues.removeSendQueue(id).catch(() => undefined);
 }
 
@@ -167,9 +205,20 @@ export async function resetBreaker(prisma: PrismaClient, companyId: string, id: 
   await getSession(prisma, companyId, id);
   const row = await prisma.whatsappSession.update({
     where: { id },
-    data: { breakerState: BreakerState.CLOSED, consecutiveFailures: 0, breakerOpenedAt: null, reconnectAttempts: 0 },
+    data: {
+      breakerState: BreakerState.CLOSED,
+      consecutiveFailures: 0,
+      breakerOpenedAt: null,
+      reconnectAttempts: 0,
+    },
     select: sessionSelect,
   });
-  await audit(prisma, { companyId, sessionId: id, category: "SESSION", type: "session.breaker_reset", message: "Circuit breaker reset by an operator" });
+  await audit(prisma, {
+    companyId,
+    sessionId: id,
+    category: "SESSION",
+    type: "session.breaker_reset",
+    message: "Circuit breaker reset by an operator",
+  });
   return row;
 }

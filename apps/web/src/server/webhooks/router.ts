@@ -14,10 +14,24 @@ export const webhooksRouter = createTRPCRouter({
   eventTypes: companyAdminProcedure.query(() => webhooks.WEBHOOK_EVENT_TYPES),
   list: companyAdminProcedure.query(({ ctx }) => webhooks.listEndpoints(ctx.prisma, ctx.companyId)),
   create: companyAdminProcedure
-    .input(z.object({ url, description: z.string().trim().max(200).nullish(), events: events.default([]), enabled: z.boolean().optional() }))
+    .input(
+      z.object({
+        url,
+        description: z.string().trim().max(200).nullish(),
+        events: events.default([]),
+        enabled: z.boolean().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => webhooks.createEndpoint(ctx.prisma, ctx.companyId, input)),
   update: companyAdminProcedure
-    .input(idInput.extend({ url: url.optional(), description: z.string().trim().max(200).nullish(), events: events.optional(), enabled: z.boolean().optional() }))
+    .input(
+      idInput.extend({
+        url: url.optional(),
+        description: z.string().trim().max(200).nullish(),
+        events: events.optional(),
+        enabled: z.boolean().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => webhooks.updateEndpoint(ctx.prisma, ctx.companyId, input.id, input)),
   rotateSecret: companyAdminProcedure
     .input(idInput)
@@ -27,6 +41,12 @@ export const webhooksRouter = createTRPCRouter({
     return { ok: true as const };
   }),
   deliveries: companyAdminProcedure
-    .input(z.object({ endpointId: z.string().optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(
+      z.object({
+        endpointId: z.string().optional(),
+        cursor: z.string().optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
     .query(({ ctx, input }) => webhooks.listDeliveries(ctx.prisma, ctx.companyId, input)),
 });

@@ -45,13 +45,20 @@ function newSecret(): string {
 }
 
 async function owned(prisma: PrismaClient, companyId: string, id: string) {
-  const row = await prisma.webhookEndpoint.findFirst({ where: { id, companyId }, select: { id: true, url: true } });
+  const row = await prisma.webhookEndpoint.findFirst({
+    where: { id, companyId },
+    select: { id: true, url: true },
+  });
   if (!row) throw new NotFoundError("Webhook endpoint", id);
   return row;
 }
 
 export function listEndpoints(prisma: PrismaClient, companyId: string) {
-  return prisma.webhookEndpoint.findMany({ where: { companyId }, orderBy: { createdAt: "asc" }, select: endpointSelect });
+  return prisma.webhookEndpoint.findMany({
+    where: { companyId },
+    orderBy: { createdAt: "asc" },
+    select: endpointSelect,
+  });
 }
 
 export interface EndpointInput {
@@ -74,11 +81,22 @@ export async function createEndpoint(prisma: PrismaClient, companyId: string, in
     },
     select: endpointSelect,
   });
-  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.created", message: `Webhook endpoint ${input.url} created`, data: { endpointId: row.id } });
+  await audit(prisma, {
+    companyId,
+    category: "WEBHOOK",
+    type: "webhook.created",
+    message: `Webhook endpoint ${input.url} created`,
+    data: { endpointId: row.id },
+  });
   return { ...row, secret };
 }
 
-export async function updateEndpoint(prisma: PrismaClient, companyId: string, id: string, input: Partial<EndpointInput>) {
+export async function updateEndpoint(
+  prisma: PrismaClient,
+  companyId: string,
+  id: string,
+  input: Partial<EndpointInput>,
+) {
   await owned(prisma, companyId, id);
   return prisma.webhookEndpoint.update({
     where: { id },
@@ -98,14 +116,26 @@ export async function rotateSecret(prisma: PrismaClient, companyId: string, id: 
   await owned(prisma, companyId, id);
   const secret = newSecret();
   await prisma.webhookEndpoint.update({ where: { id }, data: { secretEncrypted: encrypted(secret) } });
-  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.secret_rotated", message: "Webhook signing secret rotated", data: { endpointId: id } });
+  await audit(prisma, {
+    companyId,
+    category: "WEBHOOK",
+    type: "webhook.secret_rotated",
+    message: "Webhook signing secret rotated",
+    data: { endpointId: id },
+  });
   return { id, secret };
 }
 
 export async function deleteEndpoint(prisma: PrismaClient, companyId: string, id: string) {
   const row = await owned(prisma, companyId, id);
   await prisma.webhookEndpoint.delete({ where: { id } });
-  await audit(prisma, { companyId, category: "WEBHOOK", type: "webhook.deleted", message: `Webhook endpoint ${row.url} deleted`, data: { endpointId: id } });
+  await audit(prisma, {
+    companyId,
+    category: "WEBHOOK",
+    type: "webhook.deleted",
+    message: `Webhook endpoint ${row.url} deleted`,
+    data: { endpointId: id },
+  });
 }
 
 export async function listDeliveries(

@@ -22,7 +22,10 @@ function QueuesCard() {
   const resume = useMutation(trpc.admin.resumeAllQueues.mutationOptions(after("resumed")));
   const m = metrics.data;
   const rows = m
-    ? [...Object.entries(m.queues).map(([name, c]) => ({ name, ...c })), { name: `send-* (${m.send.queues})`, ...m.send }]
+    ? [
+        ...Object.entries(m.queues).map(([name, c]) => ({ name, ...c })),
+        { name: `send-* (${m.send.queues})`, ...m.send },
+      ]
     : [];
   const anyPaused = m ? Object.values(m.queues).some((q) => q.paused) || m.send.paused > 0 : false;
   return (
@@ -37,7 +40,14 @@ function QueuesCard() {
           <a href="/admin/queues" className="text-sm font-medium text-emerald-700 hover:underline">
             Open Bull Board
           </a>
-          <Button size="sm" tone="danger" onClick={() => window.confirm("Pause every queue? Workers stop taking new jobs.") && pause.mutate()} busy={pause.isPending}>
+          <Button
+            size="sm"
+            tone="danger"
+            onClick={() =>
+              window.confirm("Pause every queue? Workers stop taking new jobs.") && pause.mutate()
+            }
+            busy={pause.isPending}
+          >
             Pause all
           </Button>
           <Button size="sm" tone="secondary" onClick={() => resume.mutate()} busy={resume.isPending}>
@@ -69,7 +79,11 @@ export default function AdminPage() {
         ].map(([label, value]) => (
           <div key={String(label)} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
             <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
-            {value === undefined ? <Skeleton className="mt-2 h-7 w-12" /> : <p className="mt-1 text-2xl font-semibold">{value}</p>}
+            {value === undefined ? (
+              <Skeleton className="mt-2 h-7 w-12" />
+            ) : (
+              <p className="mt-1 text-2xl font-semibold">{value}</p>
+            )}
           </div>
         ))}
       </div>
@@ -102,7 +116,10 @@ export default function AdminPage() {
                     </td>
                     <td className={td}>{c._count.contacts}</td>
                     <td className={td}>
-                      <Link href={`/admin/companies/${c.id}`} className="font-medium text-emerald-700 hover:underline">
+                      <Link
+                        href={`/admin/companies/${c.id}`}
+                        className="font-medium text-emerald-700 hover:underline"
+                      >
                         {c.rateLimitPolicy ? `Custom (v${c.rateLimitPolicy.version})` : "Defaults"} — edit
                       </Link>
                     </td>
@@ -121,7 +138,9 @@ export default function AdminPage() {
                   {humanize(status)}: {n}
                 </Badge>
               ))}
-              {Object.keys(s.messages24h).length === 0 ? <span className="text-sm text-slate-500">None</span> : null}
+              {Object.keys(s.messages24h).length === 0 ? (
+                <span className="text-sm text-slate-500">None</span>
+              ) : null}
             </div>
           </Card>
         ) : null}

@@ -2,7 +2,20 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, EmptyState, ErrorNote, Field, formatDate, Input, PageHeader, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  Field,
+  formatDate,
+  Input,
+  PageHeader,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 import type { ApiScope } from "@/server/auth/scopes";
 
@@ -10,12 +23,20 @@ function ShownOnce({ value, onDone }: { value: string; onDone: () => void }) {
   const toast = useToast();
   return (
     <div className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 p-4" role="alert">
-      <p className="text-sm font-medium text-emerald-900">Copy your new API key now — it is shown only once.</p>
+      <p className="text-sm font-medium text-emerald-900">
+        Copy your new API key now — it is shown only once.
+      </p>
       <div className="mt-2 flex gap-2">
-        <code className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm" data-testid="new-api-key">
+        <code
+          className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm"
+          data-testid="new-api-key"
+        >
           {value}
         </code>
-        <Button tone="secondary" onClick={() => navigator.clipboard.writeText(value).then(() => toast("Copied", "success"))}>
+        <Button
+          tone="secondary"
+          onClick={() => navigator.clipboard.writeText(value).then(() => toast("Copied", "success"))}
+        >
           Copy
         </Button>
         <Button tone="ghost" onClick={onDone}>
@@ -65,23 +86,46 @@ export default function ApiKeysPage() {
   };
   return (
     <>
-      <PageHeader title="API keys" description="Keys for integrators calling the REST API (see the API reference). Send them as Authorization: Bearer zf_…" />
+      <PageHeader
+        title="API keys"
+        description="Keys for integrators calling the REST API (see the API reference). Send them as Authorization: Bearer zf_…"
+      />
       {created ? <ShownOnce value={created} onDone={() => setCreated(null)} /> : null}
       <Card title="New key" className="mb-6">
         <form onSubmit={onSubmit} className="space-y-4">
           <div className="grid gap-4 md:grid-cols-2">
             <Field label="Name" error={errors.name}>
-              {(id, d) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} placeholder="CRM integration" invalid={!!errors.name} aria-describedby={d} />}
+              {(id, d) => (
+                <Input
+                  id={id}
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  placeholder="CRM integration"
+                  invalid={!!errors.name}
+                  aria-describedby={d}
+                />
+              )}
             </Field>
             <Field label="Expires (optional)" error={errors.expiresAt}>
-              {(id, d) => <Input id={id} type="date" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} aria-describedby={d} />}
+              {(id, d) => (
+                <Input
+                  id={id}
+                  type="date"
+                  value={expiresAt}
+                  onChange={(e) => setExpiresAt(e.target.value)}
+                  aria-describedby={d}
+                />
+              )}
             </Field>
           </div>
           <fieldset>
             <legend className="mb-2 text-sm font-medium text-slate-700">Scopes</legend>
             <div className="flex flex-wrap gap-3">
               {scopes.data?.map((s) => (
-                <label key={s} className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-sm">
+                <label
+                  key={s}
+                  className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-sm"
+                >
                   <input
                     type="checkbox"
                     checked={chosen.has(s)}
@@ -131,11 +175,24 @@ export default function ApiKeysPage() {
                     <td className={`${td} text-xs`}>{k.scopes.join(", ")}</td>
                     <td className={`${td} text-xs`}>{formatDate(k.lastUsedAt)}</td>
                     <td className={td}>
-                      {k.revokedAt ? <Badge tone="red">Revoked</Badge> : expired ? <Badge tone="yellow">Expired</Badge> : <Badge tone="green">Active</Badge>}
+                      {k.revokedAt ? (
+                        <Badge tone="red">Revoked</Badge>
+                      ) : expired ? (
+                        <Badge tone="yellow">Expired</Badge>
+                      ) : (
+                        <Badge tone="green">Active</Badge>
+                      )}
                     </td>
                     <td className={`${td} text-right`}>
                       {!k.revokedAt ? (
-                        <Button size="sm" tone="danger" onClick={() => window.confirm(`Revoke "${k.name}"? Calls with it fail at once.`) && revoke.mutate({ id: k.id })}>
+                        <Button
+                          size="sm"
+                          tone="danger"
+                          onClick={() =>
+                            window.confirm(`Revoke "${k.name}"? Calls with it fail at once.`) &&
+                            revoke.mutate({ id: k.id })
+                          }
+                        >
                           Revoke
                         </Button>
                       ) : null}

@@ -2,12 +2,41 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { humanize } from "@/components/status";
-import { Badge, type BadgeTone, Button, Card, EmptyState, ErrorNote, formatDate, Input, PageHeader, Select, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  formatDate,
+  Input,
+  PageHeader,
+  Select,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
-const CATEGORIES = ["SESSION", "MESSAGE", "CAMPAIGN", "CONTACT", "LIMIT", "WEBHOOK", "AUTH", "SYSTEM"] as const;
+const CATEGORIES = [
+  "SESSION",
+  "MESSAGE",
+  "CAMPAIGN",
+  "CONTACT",
+  "LIMIT",
+  "WEBHOOK",
+  "AUTH",
+  "SYSTEM",
+] as const;
 const SEVERITIES = ["DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"] as const;
-const severityTone: Record<string, BadgeTone> = { DEBUG: "gray", INFO: "blue", WARN: "yellow", ERROR: "red", CRITICAL: "red" };
+const severityTone: Record<string, BadgeTone> = {
+  DEBUG: "gray",
+  INFO: "blue",
+  WARN: "yellow",
+  ERROR: "red",
+  CRITICAL: "red",
+};
 
 export default function EventsPage() {
   const trpc = useTRPC();
@@ -16,7 +45,12 @@ export default function EventsPage() {
   const [type, setType] = useState("");
   const events = useInfiniteQuery({
     ...trpc.events.list.infiniteQueryOptions(
-      { category: category || undefined, severity: severity || undefined, type: type.trim() || undefined, limit: 50 },
+      {
+        category: category || undefined,
+        severity: severity || undefined,
+        type: type.trim() || undefined,
+        limit: 50,
+      },
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
     refetchInterval: 10_000,
@@ -28,7 +62,12 @@ export default function EventsPage() {
       <Card
         actions={
           <div className="flex gap-2">
-            <Select aria-label="Category" value={category} onChange={(e) => setCategory(e.target.value as typeof category)} className="w-36">
+            <Select
+              aria-label="Category"
+              value={category}
+              onChange={(e) => setCategory(e.target.value as typeof category)}
+              className="w-36"
+            >
               <option value="">All categories</option>
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>
@@ -36,7 +75,12 @@ export default function EventsPage() {
                 </option>
               ))}
             </Select>
-            <Select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value as typeof severity)} className="w-32">
+            <Select
+              aria-label="Severity"
+              value={severity}
+              onChange={(e) => setSeverity(e.target.value as typeof severity)}
+              className="w-32"
+            >
               <option value="">Any severity</option>
               {SEVERITIES.map((s) => (
                 <option key={s} value={s}>
@@ -44,7 +88,13 @@ export default function EventsPage() {
                 </option>
               ))}
             </Select>
-            <Input aria-label="Type starts with" placeholder="e.g. session." value={type} onChange={(e) => setType(e.target.value)} className="w-40" />
+            <Input
+              aria-label="Type starts with"
+              placeholder="e.g. session."
+              value={type}
+              onChange={(e) => setType(e.target.value)}
+              className="w-40"
+            />
           </div>
         }
         title="Log"
@@ -68,7 +118,9 @@ export default function EventsPage() {
               <tbody className="divide-y divide-slate-100">
                 {rows.map((e) => (
                   <tr key={e.id}>
-                    <td className={`${td} whitespace-nowrap text-xs text-slate-500`}>{formatDate(e.createdAt)}</td>
+                    <td className={`${td} whitespace-nowrap text-xs text-slate-500`}>
+                      {formatDate(e.createdAt)}
+                    </td>
                     <td className={td}>
                       <Badge tone={severityTone[e.severity] ?? "gray"}>{humanize(e.severity)}</Badge>
                     </td>
@@ -80,7 +132,11 @@ export default function EventsPage() {
             </table>
             {events.hasNextPage ? (
               <div className="mt-4 text-center">
-                <Button tone="secondary" onClick={() => events.fetchNextPage()} busy={events.isFetchingNextPage}>
+                <Button
+                  tone="secondary"
+                  onClick={() => events.fetchNextPage()}
+                  busy={events.isFetchingNextPage}
+                >
                   Load more
                 </Button>
               </div>

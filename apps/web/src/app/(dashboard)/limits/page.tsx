@@ -12,7 +12,10 @@ export default function LimitsPage() {
   const u = usage.data?.usage;
   return (
     <>
-      <PageHeader title="Limits" description="How fast your numbers may send. Set by the platform to keep numbers from being banned." />
+      <PageHeader
+        title="Limits"
+        description="How fast your numbers may send. Set by the platform to keep numbers from being banned."
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Usage right now">
           <ErrorNote error={usage.error} />
@@ -25,7 +28,11 @@ export default function LimitsPage() {
                   Quiet hours: sending resumes in {Math.ceil(u.quietHours.remainingMs / 60_000)} min
                 </p>
               ) : null}
-              <UsageBar label="Company, this minute" used={u.company.perMinute.used} limit={u.company.perMinute.limit} />
+              <UsageBar
+                label="Company, this minute"
+                used={u.company.perMinute.used}
+                limit={u.company.perMinute.limit}
+              />
               <UsageBar label="Company, today" used={u.company.perDay.used} limit={u.company.perDay.limit} />
               {usage.data.sessions.length === 0 ? (
                 <EmptyState title="No numbers yet" />
@@ -37,7 +44,12 @@ export default function LimitsPage() {
                     <div key={s.id} className="space-y-2 rounded-lg border border-slate-100 p-3">
                       <p className="text-sm font-medium text-slate-800">{s.label}</p>
                       <UsageBar label="This minute" used={n.perMinute.used} limit={n.perMinute.limit} />
-                      <UsageBar label="Today" used={n.perDay.used} limit={n.perDay.limit} note={n.perDay.warmup ? "warm-up cap" : undefined} />
+                      <UsageBar
+                        label="Today"
+                        used={n.perDay.used}
+                        limit={n.perDay.limit}
+                        note={n.perDay.warmup ? "warm-up cap" : undefined}
+                      />
                     </div>
                   );
                 })
@@ -66,14 +78,17 @@ export default function LimitsPage() {
                       <tr key={f.key}>
                         <td className={td}>{f.label}</td>
                         <td className={`${td} font-mono`}>{showValue(policy.data.effective[f.key])}</td>
-                        <td className={`${td} text-xs text-slate-500`}>{override === null || override === undefined ? "default" : "custom"}</td>
+                        <td className={`${td} text-xs text-slate-500`}>
+                          {override === null || override === undefined ? "default" : "custom"}
+                        </td>
                       </tr>
                     );
                   })}
                 </tbody>
               </table>
               <p className="mt-3 text-xs text-slate-500">
-                Version {policy.data.version} · updated {formatDate(policy.data.updatedAt)} · time zone {policy.data.company.timeZone}
+                Version {policy.data.version} · updated {formatDate(policy.data.updatedAt)} · time zone{" "}
+                {policy.data.company.timeZone}
               </p>
             </>
           )}

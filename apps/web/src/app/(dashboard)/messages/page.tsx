@@ -4,11 +4,34 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { humanize, messageTone } from "@/components/status";
-import { Badge, Button, Card, EmptyState, ErrorNote, formatDate, PageHeader, Select, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  formatDate,
+  PageHeader,
+  Select,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { SendMessageForm } from "./send-form";
 
-const STATUSES = ["QUEUED", "PROCESSING", "SENT", "DELIVERED", "READ", "RECEIVED", "FAILED", "DEAD_LETTERED", "CANCELLED", "EXPIRED"] as const;
+const STATUSES = [
+  "QUEUED",
+  "PROCESSING",
+  "SENT",
+  "DELIVERED",
+  "READ",
+  "RECEIVED",
+  "FAILED",
+  "DEAD_LETTERED",
+  "CANCELLED",
+  "EXPIRED",
+] as const;
 type Status = (typeof STATUSES)[number];
 
 function preview(payload: Record<string, unknown>): string {
@@ -24,12 +47,19 @@ function Messages() {
   const sessionId = params.get("sessionId") ?? undefined;
   const rawStatus = params.get("status");
   const status = STATUSES.includes(rawStatus as Status) ? (rawStatus as Status) : undefined;
-  const direction = params.get("direction") === "INBOUND" ? "INBOUND" : params.get("direction") === "OUTBOUND" ? "OUTBOUND" : undefined;
+  const direction =
+    params.get("direction") === "INBOUND"
+      ? "INBOUND"
+      : params.get("direction") === "OUTBOUND"
+        ? "OUTBOUND"
+        : undefined;
   const chatJid = params.get("chatJid") ?? undefined;
   const sessions = useQuery(trpc.sessions.list.queryOptions());
-  const filter = { sessionId, status, direction, chatJid, limit: 50 } as const;
+  const filter = { sessionId, status, messageDirection: direction, chatJid, limit: 50 } as const;
   const messages = useInfiniteQuery({
-    ...trpc.messages.list.infiniteQueryOptions(filter, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    ...trpc.messages.list.infiniteQueryOptions(filter, {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
     refetchInterval: 5_000,
   });
   const setParam = (key: string, value: string) => {
@@ -58,7 +88,12 @@ function Messages() {
         title={chatJid ? `Conversation with ${chatJid.split("@")[0]}` : "Messages"}
         actions={
           <div className="flex gap-2">
-            <Select aria-label="Filter by number" value={sessionId ?? ""} onChange={(e) => setParam("sessionId", e.target.value)} className="w-40">
+            <Select
+              aria-label="Filter by number"
+              value={sessionId ?? ""}
+              onChange={(e) => setParam("sessionId", e.target.value)}
+              className="w-40"
+            >
               <option value="">All numbers</option>
               {sessions.data?.items.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -66,7 +101,12 @@ function Messages() {
                 </option>
               ))}
             </Select>
-            <Select aria-label="Filter by status" value={status ?? ""} onChange={(e) => setParam("status", e.target.value)} className="w-40">
+            <Select
+              aria-label="Filter by status"
+              value={status ?? ""}
+              onChange={(e) => setParam("status", e.target.value)}
+              className="w-40"
+            >
               <option value="">All statuses</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -74,7 +114,12 @@ function Messages() {
                 </option>
               ))}
             </Select>
-            <Select aria-label="Filter by direction" value={direction ?? ""} onChange={(e) => setParam("direction", e.target.value)} className="w-32">
+            <Select
+              aria-label="Filter by direction"
+              value={direction ?? ""}
+              onChange={(e) => setParam("direction", e.target.value)}
+              className="w-32"
+            >
               <option value="">Both ways</option>
               <option value="OUTBOUND">Outbound</option>
               <option value="INBOUND">Inbound</option>
@@ -107,10 +152,16 @@ function Messages() {
               <tbody className="divide-y divide-slate-100">
                 {rows.map((m) => (
                   <tr key={m.id} className="align-top hover:bg-slate-50">
-                    <td className={`${td} whitespace-nowrap text-xs text-slate-500`}>{formatDate(m.createdAt)}</td>
+                    <td className={`${td} whitespace-nowrap text-xs text-slate-500`}>
+                      {formatDate(m.createdAt)}
+                    </td>
                     <td className={td}>{labelOf.get(m.sessionId) ?? "—"}</td>
                     <td className={td}>
-                      <button type="button" className="font-mono text-xs text-emerald-700 hover:underline" onClick={() => setParam("chatJid", m.chatJid)}>
+                      <button
+                        type="button"
+                        className="font-mono text-xs text-emerald-700 hover:underline"
+                        onClick={() => setParam("chatJid", m.chatJid)}
+                      >
                         {m.direction === "INBOUND" ? "← " : "→ "}
                         {m.chatJid.split("@")[0]}
                       </button>
@@ -129,7 +180,11 @@ function Messages() {
             </table>
             {messages.hasNextPage ? (
               <div className="mt-4 text-center">
-                <Button tone="secondary" onClick={() => messages.fetchNextPage()} busy={messages.isFetchingNextPage}>
+                <Button
+                  tone="secondary"
+                  onClick={() => messages.fetchNextPage()}
+                  busy={messages.isFetchingNextPage}
+                >
                   Load more
                 </Button>
               </div>

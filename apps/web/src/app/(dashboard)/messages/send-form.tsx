@@ -46,7 +46,14 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
         </Field>
         <Field label="To" error={errors.to} hint="+5511987654321">
           {(id, describedBy) => (
-            <Input id={id} value={to} onChange={(e) => setTo(e.target.value)} inputMode="tel" invalid={!!errors.to} aria-describedby={describedBy} />
+            <Input
+              id={id}
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              inputMode="tel"
+              invalid={!!errors.to}
+              aria-describedby={describedBy}
+            />
           )}
         </Field>
         <Field label="Text" error={errors.text} hint="Ctrl+Enter sends">

@@ -5,7 +5,20 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { humanize, sessionTone } from "@/components/status";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, EmptyState, ErrorNote, Field, formatDate, Input, PageHeader, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  Field,
+  formatDate,
+  Input,
+  PageHeader,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
 function CreateSessionForm() {
@@ -34,7 +47,14 @@ function CreateSessionForm() {
       <div className="min-w-64 flex-1">
         <Field label="New session label" error={errors.label} hint="e.g. Sales, Support, Campaigns 1">
           {(id, describedBy) => (
-            <Input id={id} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Sales" invalid={!!errors.label} aria-describedby={describedBy} />
+            <Input
+              id={id}
+              value={label}
+              onChange={(e) => setLabel(e.target.value)}
+              placeholder="Sales"
+              invalid={!!errors.label}
+              aria-describedby={describedBy}
+            />
           )}
         </Field>
       </div>
@@ -50,7 +70,10 @@ export default function SessionsPage() {
   const sessions = useQuery({ ...trpc.sessions.list.queryOptions(), refetchInterval: 5_000 });
   return (
     <>
-      <PageHeader title="Sessions" description="Each session is one WhatsApp number paired by QR code or pairing code" />
+      <PageHeader
+        title="Sessions"
+        description="Each session is one WhatsApp number paired by QR code or pairing code"
+      />
       <Card className="mb-6">
         <CreateSessionForm />
       </Card>
@@ -59,7 +82,10 @@ export default function SessionsPage() {
         {sessions.isPending ? (
           <SkeletonRows />
         ) : !sessions.data?.items.length ? (
-          <EmptyState title="No sessions yet" description="Create one above, then scan the QR code with WhatsApp on your phone." />
+          <EmptyState
+            title="No sessions yet"
+            description="Create one above, then scan the QR code with WhatsApp on your phone."
+          />
         ) : (
           <table className="w-full">
             <thead>
@@ -84,7 +110,9 @@ export default function SessionsPage() {
                     <Badge tone={sessionTone(s.status)}>{humanize(s.status)}</Badge>
                   </td>
                   <td className={td}>
-                    <Badge tone={s.breakerState === "CLOSED" ? "gray" : "red"}>{humanize(s.breakerState)}</Badge>
+                    <Badge tone={s.breakerState === "CLOSED" ? "gray" : "red"}>
+                      {humanize(s.breakerState)}
+                    </Badge>
                   </td>
                   <td className={td}>{formatDate(s.lastSeenAt)}</td>
                 </tr>

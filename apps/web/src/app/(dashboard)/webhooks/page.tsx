@@ -3,10 +3,29 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { humanize } from "@/components/status";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, EmptyState, ErrorNote, Field, formatDate, Input, PageHeader, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  Field,
+  formatDate,
+  Input,
+  PageHeader,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
-const deliveryTone = { SUCCEEDED: "green", PENDING: "gray", DELIVERING: "blue", FAILED: "yellow", DEAD: "red" } as const;
+const deliveryTone = {
+  SUCCEEDED: "green",
+  PENDING: "gray",
+  DELIVERING: "blue",
+  FAILED: "yellow",
+  DEAD: "red",
+} as const;
 
 export default function WebhooksPage() {
   const trpc = useTRPC();
@@ -14,7 +33,10 @@ export default function WebhooksPage() {
   const endpoints = useQuery(trpc.webhooks.list.queryOptions());
   const eventTypes = useQuery(trpc.webhooks.eventTypes.queryOptions());
   const [endpointFilter, setEndpointFilter] = useState<string | undefined>();
-  const deliveries = useQuery({ ...trpc.webhooks.deliveries.queryOptions({ endpointId: endpointFilter, limit: 50 }), refetchInterval: 10_000 });
+  const deliveries = useQuery({
+    ...trpc.webhooks.deliveries.queryOptions({ endpointId: endpointFilter, limit: 50 }),
+    refetchInterval: 10_000,
+  });
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
   const [events, setEvents] = useState<Set<string>>(new Set());
@@ -33,8 +55,18 @@ export default function WebhooksPage() {
     }),
   );
   const update = useMutation(trpc.webhooks.update.mutationOptions({ onSuccess: refresh, onError }));
-  const rotate = useMutation(trpc.webhooks.rotateSecret.mutationOptions({ onSuccess: (r) => setSecret(r.secret), onError }));
-  const remove = useMutation(trpc.webhooks.delete.mutationOptions({ onSuccess: () => { toast("Endpoint deleted", "success"); refresh(); }, onError }));
+  const rotate = useMutation(
+    trpc.webhooks.rotateSecret.mutationOptions({ onSuccess: (r) => setSecret(r.secret), onError }),
+  );
+  const remove = useMutation(
+    trpc.webhooks.delete.mutationOptions({
+      onSuccess: () => {
+        toast("Endpoint deleted", "success");
+        refresh();
+      },
+      onError,
+    }),
+  );
   const errors = fieldErrors(create.error);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -42,12 +74,17 @@ export default function WebhooksPage() {
   };
   return (
     <>
-      <PageHeader title="Webhooks" description="We POST signed JSON to your URL when things happen. Verify the signature with the endpoint's secret." />
+      <PageHeader
+        title="Webhooks"
+        description="We POST signed JSON to your URL when things happen. Verify the signature with the endpoint's secret."
+      />
       {secret ? (
         <div className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 p-4" role="alert">
           <p className="text-sm font-medium text-emerald-900">Signing secret — shown only once:</p>
           <div className="mt-2 flex gap-2">
-            <code className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm">{secret}</code>
+            <code className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm">
+              {secret}
+            </code>
             <Button tone="ghost" onClick={() => setSecret(null)}>
               Done
             </Button>
@@ -58,7 +95,17 @@ export default function WebhooksPage() {
         <form onSubmit={onSubmit} className="space-y-4">
           <div className="grid gap-4 md:grid-cols-2">
             <Field label="URL" error={errors.url}>
-              {(id, d) => <Input id={id} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/zapflow" invalid={!!errors.url} aria-describedby={d} />}
+              {(id, d) => (
+                <Input
+                  id={id}
+                  type="url"
+                  value={url}
+                  onChange={(e) => setUrl(e.target.value)}
+                  placeholder="https://example.com/zapflow"
+                  invalid={!!errors.url}
+                  aria-describedby={d}
+                />
+              )}
             </Field>
             <Field label="Description (optional)" error={errors.description}>
               {(id) => <Input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}
@@ -68,7 +115,10 @@ export default function WebhooksPage() {
             <legend className="mb-2 text-sm font-medium text-slate-700">Events (none selected = all)</legend>
             <div className="flex flex-wrap gap-2">
               {eventTypes.data?.map((t) => (
-                <label key={t} className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs">
+                <label
+                  key={t}
+                  className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs"
+                >
                   <input
                     type="checkbox"
                     checked={events.has(t)}
@@ -108,17 +158,40 @@ export default function WebhooksPage() {
                   </p>
                 </div>
                 <div className="flex items-center gap-2">
-                  {ep.enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="gray">{ep.disabledAt ? "Auto-disabled" : "Disabled"}</Badge>}
-                  <Button size="sm" tone="secondary" onClick={() => update.mutate({ id: ep.id, enabled: !ep.enabled })}>
+                  {ep.enabled ? (
+                    <Badge tone="green">Enabled</Badge>
+                  ) : (
+                    <Badge tone="gray">{ep.disabledAt ? "Auto-disabled" : "Disabled"}</Badge>
+                  )}
+                  <Button
+                    size="sm"
+                    tone="secondary"
+                    onClick={() => update.mutate({ id: ep.id, enabled: !ep.enabled })}
+                  >
                     {ep.enabled ? "Disable" : "Enable"}
                   </Button>
-                  <Button size="sm" tone="secondary" onClick={() => window.confirm("Rotate the secret? The old one stops working.") && rotate.mutate({ id: ep.id })}>
+                  <Button
+                    size="sm"
+                    tone="secondary"
+                    onClick={() =>
+                      window.confirm("Rotate the secret? The old one stops working.") &&
+                      rotate.mutate({ id: ep.id })
+                    }
+                  >
                     Rotate secret
                   </Button>
-                  <Button size="sm" tone="ghost" onClick={() => setEndpointFilter(endpointFilter === ep.id ? undefined : ep.id)}>
+                  <Button
+                    size="sm"
+                    tone="ghost"
+                    onClick={() => setEndpointFilter(endpointFilter === ep.id ? undefined : ep.id)}
+                  >
                     {endpointFilter === ep.id ? "All deliveries" : "Deliveries"}
                   </Button>
-                  <Button size="sm" tone="danger" onClick={() => window.confirm(`Delete ${ep.url}?`) && remove.mutate({ id: ep.id })}>
+                  <Button
+                    size="sm"
+                    tone="danger"
+                    onClick={() => window.confirm(`Delete ${ep.url}?`) && remove.mutate({ id: ep.id })}
+                  >
                     Delete
                   </Button>
                 </div>
@@ -155,7 +228,9 @@ export default function WebhooksPage() {
                   </td>
                   <td className={td}>{d.attempts}</td>
                   <td className={`${td} text-xs`}>{d.lastStatusCode ?? d.lastError ?? "—"}</td>
-                  <td className={`${td} text-xs`}>{d.status === "SUCCEEDED" || d.status === "DEAD" ? "—" : formatDate(d.nextAttemptAt)}</td>
+                  <td className={`${td} text-xs`}>
+                    {d.status === "SUCCEEDED" || d.status === "DEAD" ? "—" : formatDate(d.nextAttemptAt)}
+                  </td>
                 </tr>
               ))}
             </tbody>

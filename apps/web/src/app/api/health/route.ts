@@ -5,5 +5,8 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   const health = await checkHealth(getServerDeps());
-  return Response.json({ status: health.ok ? "ok" : "unhealthy", ...health }, { status: health.ok ? 200 : 503 });
+  return Response.json(
+    { status: health.ok ? "ok" : "unhealthy", ...health },
+    { status: health.ok ? 200 : 503 },
+  );
 }

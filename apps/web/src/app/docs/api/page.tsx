@@ -67,9 +67,17 @@ export default async function ApiDocsPage() {
                 const body = op.requestBody?.content?.["application/json"]?.schema;
                 const ok = op.responses?.["200"]?.content?.["application/json"]?.schema;
                 return (
-                  <article key={`${method} ${path}`} id={`${method}-${path}`} className="rounded-xl border border-slate-200 bg-white shadow-sm">
+                  <article
+                    key={`${method} ${path}`}
+                    id={`${method}-${path}`}
+                    className="rounded-xl border border-slate-200 bg-white shadow-sm"
+                  >
                     <header className="flex items-center gap-3 border-b border-slate-100 px-5 py-3">
-                      <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${methodTone[method] ?? ""}`}>{method}</span>
+                      <span
+                        className={`rounded px-2 py-0.5 font-mono text-xs font-bold uppercase ${methodTone[method] ?? ""}`}
+                      >
+                        {method}
+                      </span>
                       <code className="font-mono text-sm text-slate-900">{path}</code>
                       <span className="text-sm text-slate-500">{op.summary}</span>
                     </header>
@@ -77,7 +85,9 @@ export default async function ApiDocsPage() {
                       <div className="space-y-4">
                         {op.parameters?.length ? (
                           <div>
-                            <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Parameters</h3>
+                            <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+                              Parameters
+                            </h3>
                             <ul className="space-y-1 text-sm">
                               {op.parameters.map((p) => (
                                 <li key={`${p.in}-${p.name}`}>
@@ -98,16 +108,23 @@ export default async function ApiDocsPage() {
                         ) : null}
                         {body ? (
                           <div>
-                            <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Request body</h3>
+                            <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+                              Request body
+                            </h3>
                             <SchemaView schema={body} />
                           </div>
                         ) : null}
                       </div>
                       <div>
-                        <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Response 200</h3>
+                        <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+                          Response 200
+                        </h3>
                         {ok ? <SchemaView schema={ok} /> : <span className="text-sm text-slate-500">—</span>}
                         <p className="mt-3 text-xs text-slate-500">
-                          Errors: {Object.keys(op.responses ?? {}).filter((c) => c !== "200").join(", ") || "—"}
+                          Errors:{" "}
+                          {Object.keys(op.responses ?? {})
+                            .filter((c) => c !== "200")
+                            .join(", ") || "—"}
                         </p>
                       </div>
                     </div>

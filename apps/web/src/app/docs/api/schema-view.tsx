@@ -50,7 +50,9 @@ export function SchemaView({ schema, depth = 0 }: { schema: Schema; depth?: numb
             <span className="font-mono font-medium text-slate-900">{name}</span>
             {required.has(name) ? <span className="ml-1 text-xs text-red-600">required</span> : null}
             <span className="ml-2 font-mono text-xs text-sky-700">{typeLabel(prop)}</span>
-            {constraints(prop) ? <span className="ml-2 text-xs text-slate-500">{constraints(prop)}</span> : null}
+            {constraints(prop) ? (
+              <span className="ml-2 text-xs text-slate-500">{constraints(prop)}</span>
+            ) : null}
             {prop.description ? <p className="text-xs text-slate-500">{prop.description}</p> : null}
             {prop.properties || prop.items?.properties ? (
               <div className="mt-1">

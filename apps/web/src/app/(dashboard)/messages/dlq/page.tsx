@@ -3,7 +3,19 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { humanize, messageTone } from "@/components/status";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, EmptyState, ErrorNote, formatDate, Input, PageHeader, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  formatDate,
+  Input,
+  PageHeader,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
 export default function DeadLetterPage() {
@@ -20,8 +32,18 @@ export default function DeadLetterPage() {
     setSelected(new Set());
     void dlq.refetch();
   };
-  const retry = useMutation(trpc.messages.dlq.retry.mutationOptions({ onSuccess: (r) => done(`${r.retried.length} message(s) re-queued`)(), onError: (e) => toast(errorMessage(e), "error") }));
-  const discard = useMutation(trpc.messages.dlq.discard.mutationOptions({ onSuccess: (r) => done(`${r.discarded} message(s) discarded`)(), onError: (e) => toast(errorMessage(e), "error") }));
+  const retry = useMutation(
+    trpc.messages.dlq.retry.mutationOptions({
+      onSuccess: (r) => done(`${r.retried.length} message(s) re-queued`)(),
+      onError: (e) => toast(errorMessage(e), "error"),
+    }),
+  );
+  const discard = useMutation(
+    trpc.messages.dlq.discard.mutationOptions({
+      onSuccess: (r) => done(`${r.discarded} message(s) discarded`)(),
+      onError: (e) => toast(errorMessage(e), "error"),
+    }),
+  );
   const items = dlq.data?.items ?? [];
   const allSelected = items.length > 0 && items.every((m) => selected.has(m.id));
   const toggle = (id: string) =>
@@ -35,24 +57,54 @@ export default function DeadLetterPage() {
   const pages = dlq.data ? Math.max(1, Math.ceil(dlq.data.total / dlq.data.pageSize)) : 1;
   return (
     <>
-      <PageHeader title="Dead-letter queue" description="Messages that used up their attempts. Retry them (same message, limits still apply) or discard them." />
+      <PageHeader
+        title="Dead-letter queue"
+        description="Messages that used up their attempts. Retry them (same message, limits still apply) or discard them."
+      />
       <Card
         title={dlq.data ? `${dlq.data.total} message(s)` : "Messages"}
         actions={
           <>
-            <Button size="sm" onClick={() => retry.mutate({ ids })} disabled={!ids.length} busy={retry.isPending}>
+            <Button
+              size="sm"
+              onClick={() => retry.mutate({ ids })}
+              disabled={!ids.length}
+              busy={retry.isPending}
+            >
               Retry {ids.length || ""}
             </Button>
-            <Button size="sm" tone="danger" onClick={() => window.confirm(`Discard ${ids.length} message(s)?`) && discard.mutate({ ids })} disabled={!ids.length} busy={discard.isPending}>
+            <Button
+              size="sm"
+              tone="danger"
+              onClick={() => window.confirm(`Discard ${ids.length} message(s)?`) && discard.mutate({ ids })}
+              disabled={!ids.length}
+              busy={discard.isPending}
+            >
               Discard {ids.length || ""}
             </Button>
           </>
         }
       >
         <div className="mb-4 flex flex-wrap items-center gap-4">
-          <Input aria-label="Filter by error text" placeholder="Error contains…" value={errorFilter} onChange={(e) => { setErrorFilter(e.target.value); setPage(1); }} className="max-w-xs" />
+          <Input
+            aria-label="Filter by error text"
+            placeholder="Error contains…"
+            value={errorFilter}
+            onChange={(e) => {
+              setErrorFilter(e.target.value);
+              setPage(1);
+            }}
+            className="max-w-xs"
+          />
           <label className="flex items-center gap-2 text-sm text-slate-600">
-            <input type="checkbox" checked={includeFailed} onChange={(e) => { setIncludeFailed(e.target.checked); setPage(1); }} />
+            <input
+              type="checkbox"
+              checked={includeFailed}
+              onChange={(e) => {
+                setIncludeFailed(e.target.checked);
+                setPage(1);
+              }}
+            />
             Include permanently failed
           </label>
         </div>
@@ -60,13 +112,21 @@ export default function DeadLetterPage() {
         {dlq.isPending ? (
           <SkeletonRows />
         ) : items.length === 0 ? (
-          <EmptyState title="The dead-letter queue is empty" description="Messages land here after their last retry fails." />
+          <EmptyState
+            title="The dead-letter queue is empty"
+            description="Messages land here after their last retry fails."
+          />
         ) : (
           <table className="w-full">
             <thead>
               <tr className="border-b border-slate-100">
                 <th className={th}>
-                  <input type="checkbox" aria-label="Select all on this page" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((m) => m.id)))} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select all on this page"
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((m) => m.id)))}
+                  />
                 </th>
                 <th className={th}>Failed</th>
                 <th className={th}>Chat</th>
@@ -79,7 +139,12 @@ export default function DeadLetterPage() {
               {items.map((m) => (
                 <tr key={m.id} className="hover:bg-slate-50">
                   <td className={td}>
-                    <input type="checkbox" aria-label={`Select message ${m.id}`} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select message ${m.id}`}
+                      checked={selected.has(m.id)}
+                      onChange={() => toggle(m.id)}
+                    />
                   </td>
                   <td className={`${td} text-xs`}>{formatDate(m.failedAt)}</td>
                   <td className={`${td} font-mono text-xs`}>{m.chatJid.split("@")[0]}</td>

@@ -52,14 +52,18 @@ function Actions({ session }: { session: LiveSession }) {
       </Button>
       <Button
         tone="secondary"
-        onClick={() => window.confirm("Log this number out? You will need to pair it again.") && logout.mutate(id)}
+        onClick={() =>
+          window.confirm("Log this number out? You will need to pair it again.") && logout.mutate(id)
+        }
         busy={logout.isPending}
       >
         Log out
       </Button>
       <Button
         tone="danger"
-        onClick={() => window.confirm(`Delete "${session.label}"? Its messages are deleted too.`) && remove.mutate(id)}
+        onClick={() =>
+          window.confirm(`Delete "${session.label}"? Its messages are deleted too.`) && remove.mutate(id)
+        }
         busy={remove.isPending}
       >
         Delete
@@ -71,7 +75,10 @@ function Actions({ session }: { session: LiveSession }) {
 function BreakerCard({ sessionId }: { sessionId: string }) {
   const trpc = useTRPC();
   const toast = useToast();
-  const breaker = useQuery({ ...trpc.sessions.breaker.queryOptions({ id: sessionId }), refetchInterval: 10_000 });
+  const breaker = useQuery({
+    ...trpc.sessions.breaker.queryOptions({ id: sessionId }),
+    refetchInterval: 10_000,
+  });
   const reset = useMutation(
     trpc.sessions.resetBreaker.mutationOptions({
       onSuccess: () => {
@@ -86,7 +93,13 @@ function BreakerCard({ sessionId }: { sessionId: string }) {
     <Card
       title="Reconnect circuit breaker"
       actions={
-        <Button size="sm" tone="secondary" onClick={() => reset.mutate({ id: sessionId })} busy={reset.isPending} disabled={!b || (b.state === "CLOSED" && b.failures === 0)}>
+        <Button
+          size="sm"
+          tone="secondary"
+          onClick={() => reset.mutate({ id: sessionId })}
+          busy={reset.isPending}
+          disabled={!b || (b.state === "CLOSED" && b.failures === 0)}
+        >
           Reset
         </Button>
       }
@@ -97,7 +110,9 @@ function BreakerCard({ sessionId }: { sessionId: string }) {
         <dl className="grid grid-cols-2 gap-3 text-sm">
           <dt className="text-slate-500">State</dt>
           <dd>
-            <Badge tone={b.state === "CLOSED" ? "green" : b.state === "OPEN" ? "red" : "yellow"}>{humanize(b.state)}</Badge>
+            <Badge tone={b.state === "CLOSED" ? "green" : b.state === "OPEN" ? "red" : "yellow"}>
+              {humanize(b.state)}
+            </Badge>
           </dd>
           <dt className="text-slate-500">Failures</dt>
           <dd>
@@ -117,11 +132,17 @@ export default function SessionPage() {
   const { id } = useParams<{ id: string }>();
   const { session, gone, connected } = useLiveSession(id);
   if (gone) {
-    return <EmptyState title="Session not found" description="It was deleted or belongs to another company." action={<Link href="/sessions">Back to sessions</Link>} />;
+    return (
+      <EmptyState
+        title="Session not found"
+        description="It was deleted or belongs to another company."
+        action={<Link href="/sessions">Back to sessions</Link>}
+      />
+    );
   }
   if (!session) {
     return (
-      <div className="space-y-4" aria-label="Loading">
+      <div className="space-y-4" role="status" aria-label="Loading">
         <Skeleton className="h-8 w-64" />
         <Skeleton className="h-72 w-full" />
       </div>
@@ -135,7 +156,10 @@ export default function SessionPage() {
         actions={
           <span className="flex items-center gap-2" data-testid="session-status">
             <Badge tone={sessionTone(session.status)}>{humanize(session.status)}</Badge>
-            <span className={`size-2 rounded-full ${connected ? "bg-emerald-500" : "bg-slate-300"}`} title={connected ? "Live" : "Reconnecting to live updates"} />
+            <span
+              className={`size-2 rounded-full ${connected ? "bg-emerald-500" : "bg-slate-300"}`}
+              title={connected ? "Live" : "Reconnecting to live updates"}
+            />
           </span>
         }
       />
@@ -164,7 +188,10 @@ export default function SessionPage() {
               <dt className="text-slate-500">Last disconnect code</dt>
               <dd>{session.lastDisconnectCode ?? "—"}</dd>
             </dl>
-            <Link href={`/messages?sessionId=${session.id}`} className="mt-4 inline-block text-sm font-medium text-emerald-700 hover:underline">
+            <Link
+              href={`/messages?sessionId=${session.id}`}
+              className="mt-4 inline-block text-sm font-medium text-emerald-700 hover:underline"
+            >
               Messages of this number →
             </Link>
           </Card>

@@ -38,7 +38,13 @@ export function QrPanel({ session }: { session: LiveSession }) {
       {waiting && session.qrDataUrl ? (
         <div className="flex flex-col items-center gap-3" data-testid="qr-panel">
           {/* biome-ignore lint/performance/noImgElement: a data URL rendered on the server, nothing to optimise */}
-          <img src={session.qrDataUrl} alt="WhatsApp pairing QR code" width={264} height={264} className="rounded-lg border border-slate-200" />
+          <img
+            src={session.qrDataUrl}
+            alt="WhatsApp pairing QR code"
+            width={264}
+            height={264}
+            className="rounded-lg border border-slate-200"
+          />
           <p className="text-sm text-slate-600" aria-live="polite">
             {secondsLeft !== null && secondsLeft > 0 ? `New code in ${secondsLeft}s` : "Refreshing the code…"}
           </p>
@@ -89,22 +95,46 @@ export function PairingCodePanel({ session }: { session: LiveSession }) {
     <Card title="Or pair with a code">
       {session.status === "AWAITING_PAIRING_CODE" && session.pairingCode ? (
         <div className="mb-4 rounded-lg bg-emerald-50 p-4 text-center">
-          <p className="text-xs text-emerald-800">Enter this code on the phone (Linked devices → Link with phone number)</p>
-          <p className="mt-2 font-mono text-3xl font-semibold tracking-[0.3em] text-emerald-900" data-testid="pairing-code">
+          <p className="text-xs text-emerald-800">
+            Enter this code on the phone (Linked devices → Link with phone number)
+          </p>
+          <p
+            className="mt-2 font-mono text-3xl font-semibold tracking-[0.3em] text-emerald-900"
+            data-testid="pairing-code"
+          >
             {session.pairingCode}
           </p>
-          {secondsLeft !== null ? <p className="mt-1 text-xs text-emerald-700">Valid for {secondsLeft}s</p> : null}
+          {secondsLeft !== null ? (
+            <p className="mt-1 text-xs text-emerald-700">Valid for {secondsLeft}s</p>
+          ) : null}
           {demoMode ? (
-            <Button tone="secondary" size="sm" className="mt-3" onClick={() => confirm.mutate()} busy={confirm.isPending}>
+            <Button
+              tone="secondary"
+              size="sm"
+              className="mt-3"
+              onClick={() => confirm.mutate()}
+              busy={confirm.isPending}
+            >
               Simulate code confirmation
             </Button>
           ) : null}
         </div>
       ) : null}
       <form onSubmit={onSubmit} className="space-y-3">
-        <Field label="Phone number with country code" error={errors.phone} hint="Digits only, e.g. 5511987654321">
+        <Field
+          label="Phone number with country code"
+          error={errors.phone}
+          hint="Digits only, e.g. 5511987654321"
+        >
           {(id, describedBy) => (
-            <Input id={id} inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} invalid={!!errors.phone} aria-describedby={describedBy} />
+            <Input
+              id={id}
+              inputMode="tel"
+              value={phone}
+              onChange={(e) => setPhone(e.target.value)}
+              invalid={!!errors.phone}
+              aria-describedby={describedBy}
+            />
           )}
         </Field>
         <Button type="submit" tone="secondary" busy={request.isPending}>

@@ -3,7 +3,9 @@ import { useEffect, useState } from "react";
 import type { LiveSessionView } from "@/server/sessions/live";
 
 /** JSON over the wire: dates arrive as ISO strings. */
-export type LiveSession = { [K in keyof LiveSessionView]: LiveSessionView[K] extends Date | null ? string | null : LiveSessionView[K] };
+export type LiveSession = {
+  [K in keyof LiveSessionView]: LiveSessionView[K] extends Date | null ? string | null : LiveSessionView[K];
+};
 
 /** Follows the session's server-sent events; EventSource reconnects by itself after a drop. */
 export function useLiveSession(id: string) {
@@ -12,7 +14,9 @@ export function useLiveSession(id: string) {
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     const source = new EventSource(`/api/sessions/${id}/events`);
-    source.addEventListener("session", (e) => setSession(JSON.parse((e as MessageEvent<string>).data) as LiveSession));
+    source.addEventListener("session", (e) =>
+      setSession(JSON.parse((e as MessageEvent<string>).data) as LiveSession),
+    );
     source.addEventListener("gone", () => {
       setGone(true);
       source.close();

@@ -1,5 +1,5 @@
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
 import { createRequestContext } from "@/server/request-context";
 import { createCaller } from "@/server/root";
@@ -25,10 +25,15 @@ export async function POST(req: Request) {
       return Response.json(result, { status: result.status });
     }
     if (!session.pairingCode) return Response.json({ error: "No pairing code is waiting" }, { status: 409 });
-    const result = await runDemoAction({ action: "confirm-code", sessionId: session.id, code: session.pairingCode });
+    const result = await runDemoAction({
+      action: "confirm-code",
+      sessionId: session.id,
+      code: session.pairingCode,
+    });
     return Response.json(result, { status: result.status });
   } catch (err) {
-    if (err instanceof TRPCError) return Response.json({ error: err.message }, { status: getHTTPStatusCodeFromError(err) });
+    if (err instanceof TRPCError)
+      return Response.json({ error: err.message }, { status: getHTTPStatusCodeFromError(err) });
     throw err;
   }
 }

@@ -5,7 +5,17 @@ import { useParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { POLICY_FIELDS, type PolicyKey, showValue } from "@/components/limits/fields";
 import { useToast } from "@/components/toast";
-import { Button, Card, ErrorNote, Field, formatDate, Input, PageHeader, Select, SkeletonRows } from "@/components/ui";
+import {
+  Button,
+  Card,
+  ErrorNote,
+  Field,
+  formatDate,
+  Input,
+  PageHeader,
+  Select,
+  SkeletonRows,
+} from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
 type Draft = Record<PolicyKey, string>;
@@ -33,13 +43,22 @@ export default function CompanyLimitsPage() {
   useEffect(() => {
     if (!policy.data || draft) return;
     const o = policy.data.overrides;
-    setDraft(Object.fromEntries(POLICY_FIELDS.map((f) => [f.key, o?.[f.key] === null || o?.[f.key] === undefined ? "" : String(o[f.key])])) as Draft);
+    setDraft(
+      Object.fromEntries(
+        POLICY_FIELDS.map((f) => [
+          f.key,
+          o?.[f.key] === null || o?.[f.key] === undefined ? "" : String(o[f.key]),
+        ]),
+      ) as Draft,
+    );
   }, [policy.data, draft]);
   const save = useMutation(
     trpc.admin.updateCompanyPolicy.mutationOptions({
       onSuccess: async (row) => {
         toast(`Limits saved (version ${row.version}); workers apply them within seconds`, "success");
-        await queryClient.invalidateQueries({ queryKey: trpc.admin.companyPolicy.queryKey({ companyId: id }) });
+        await queryClient.invalidateQueries({
+          queryKey: trpc.admin.companyPolicy.queryKey({ companyId: id }),
+        });
       },
       onError: (e) => toast(errorMessage(e), "error"),
     }),
@@ -72,10 +91,20 @@ export default function CompanyLimitsPage() {
                 const err = errors[`policy.${f.key}`];
                 const set = (value: string) => setDraft({ ...draft, [f.key]: value });
                 return (
-                  <Field key={f.key} label={f.label} error={err} hint={`Default: ${showValue(data.defaults[f.key])}`}>
+                  <Field
+                    key={f.key}
+                    label={f.label}
+                    error={err}
+                    hint={`Default: ${showValue(data.defaults[f.key])}`}
+                  >
                     {(inputId, describedBy) =>
                       f.kind === "bool" ? (
-                        <Select id={inputId} value={draft[f.key]} onChange={(e) => set(e.target.value)} aria-describedby={describedBy}>
+                        <Select
+                          id={inputId}
+                          value={draft[f.key]}
+                          onChange={(e) => set(e.target.value)}
+                          aria-describedby={describedBy}
+                        >
                           <option value="">Default</option>
                           <option value="true">On</option>
                           <option value="false">Off</option>

@@ -1,7 +1,8 @@
 // Server-sent events: the session's state (status, QR image, pairing code) whenever the worker
 // publishes a change, plus a row poll as a fallback when pub/sub is down or a message was missed.
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { getServerDeps } from "@/server/deps";
 import { createRequestContext } from "@/server/request-context";
 import { createCaller } from "@/server/root";
@@ -77,6 +78,10 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive" },
+    headers: {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+    },
   });
 }

@@ -1,0 +1,242 @@
+"use client";
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useToast } from "@/components/toast";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorNote,
+  Field,
+  Input,
+  PageHeader,
+  Select,
+  SkeletonRows,
+  td,
+  th,
+} from "@/components/ui";
+import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
+import { ImportPanel } from "./import-panel";
+
+export default function ContactsPage() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [search, setSearch] = useState("");
+  const [tag, setTag] = useState("");
+  const [listId, setListId] = useState("");
+  const filter = {
+    search: search || undefined,
+    tag: tag || undefined,
+    listId: listId || undefined,
+    limit: 50,
+  };
+  const contacts = useInfiniteQuery(
+    trpc.contacts.list.infiniteQueryOptions(filter, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
+  );
+  const tags = useQuery(trpc.contacts.tags.queryOptions());
+  const lists = useQuery(trpc.contacts.lists.queryOptions());
+  const refresh = () => {
+    void contacts.refetch();
+    void tags.refetch();
+    void lists.refetch();
+  };
+  const onError = (e: unknown) => toast(errorMessage(e), "error");
+  const [phone, setPhone] = useState("");
+  const [name, setName] = useState("");
+  const [newList, setNewList] = useState("");
+  const create = useMutation(
+    trpc.contacts.create.mutationOptions({
+      onSuccess: () => {
+        setPhone("");
+        setName("");
+        refresh();
+      },
+      onError,
+    }),
+  );
+  const update = useMutation(trpc.contacts.update.mutationOptions({ onSuccess: refresh, onError }));
+  const remove = useMutation(trpc.contacts.delete.mutationOptions({ onSuccess: refresh, onError }));
+  const createList = useMutation(
+    trpc.contacts.createList.mutationOptions({
+      onSuccess: () => {
+        setNewList("");
+        refresh();
+      },
+      onError,
+    }),
+  );
+  const errors = fieldErrors(create.error);
+  const rows = contacts.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const onCreate = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({
+      phone,
+      name: name || undefined,
+      customFields: {},
+      tags: tag ? [tag] : [],
+      defaultCountry: "BR",
+    });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Contacts"
+        description="Import, search and organise the people your campaigns reach. Opted-out contacts are never messaged."
+      />
+      <ImportPanel lists={lists.data ?? []} onDone={refresh} />
+      <div className="mb-6 grid gap-6 md:grid-cols-2">
+        <Card title="Add a contact">
+          <form onSubmit={onCreate} className="grid gap-3 md:grid-cols-3">
+            <Field label="Phone" error={errors.phone}>
+              {(id, d) => (
+                <Input
+                  id={id}
+                  value={phone}
+                  onChange={(e) => setPhone(e.target.value)}
+                  placeholder="(11) 98765-4321"
+                  invalid={!!errors.phone}
+                  aria-describedby={d}
+                />
+              )}
+            </Field>
+            <Field label="Name" error={errors.name}>
+              {(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
+            </Field>
+            <div className="flex items-end">
+              <Button type="submit" busy={create.isPending}>
+                Add
+              </Button>
+            </div>
+          </form>
+        </Card>
+        <Card title="Lists">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              createList.mutate({ name: newList });
+            }}
+            className="mb-3 flex gap-2"
+          >
+            <Input
+              aria-label="New list name"
+              value={newList}
+              onChange={(e) => setNewList(e.target.value)}
+              placeholder="New list"
+            />
+            <Button type="submit" tone="secondary" busy={createList.isPending}>
+              Create
+            </Button>
+          </form>
+          <ul className="flex flex-wrap gap-2 text-xs">
+            {lists.data?.map((l) => (
+              <li key={l.id}>
+                <Badge>
+                  {l.name} · {l.members}
+                </Badge>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      </div>
+      <Card title="All contacts">
+        <div className="mb-4 grid gap-3 md:grid-cols-3">
+          <Input
+            aria-label="Search"
+            placeholder="Search by name or phone"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <Select aria-label="Tag" value={tag} onChange={(e) => setTag(e.target.value)}>
+            <option value="">All tags</option>
+            {tags.data?.map((t) => (
+              <option key={t.tag} value={t.tag}>
+                {t.tag} ({t.count})
+              </option>
+            ))}
+          </Select>
+          <Select aria-label="List" value={listId} onChange={(e) => setListId(e.target.value)}>
+            <option value="">All lists</option>
+            {lists.data?.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <ErrorNote error={contacts.error} />
+        {contacts.isPending ? (
+          <SkeletonRows />
+        ) : rows.length === 0 ? (
+          <EmptyState title="No contacts" description="Import a CSV or add one above." />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-100">
+              <thead>
+                <tr>
+                  <th className={th}>Name</th>
+                  <th className={th}>Phone</th>
+                  <th className={th}>Fields</th>
+                  <th className={th}>Tags</th>
+                  <th className={th}>Status</th>
+                  <th className={th} />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-50">
+                {rows.map((c) => (
+                  <tr key={c.id}>
+                    <td className={td}>{c.name ?? "—"}</td>
+                    <td className={`${td} font-mono`}>{c.phone}</td>
+                    <td className={`${td} text-xs`}>
+                      {Object.entries(c.customFields)
+                        .map(([k, v]) => `${k}: ${String(v)}`)
+                        .join(" · ")}
+                    </td>
+                    <td className={td}>
+                      {c.tags.map((t) => (
+                        <Badge key={t}>{t}</Badge>
+                      ))}
+                    </td>
+                    <td className={td}>
+                      {c.optedOut ? <Badge tone="red">Opted out</Badge> : <Badge tone="green">Active</Badge>}
+                    </td>
+                    <td className={`${td} space-x-2 text-right`}>
+                      <Button
+                        size="sm"
+                        tone="secondary"
+                        onClick={() => update.mutate({ id: c.id, optedOut: !c.optedOut })}
+                      >
+                        {c.optedOut ? "Opt back in" : "Opt out"}
+                      </Button>
+                      <Button
+                        size="sm"
+                        tone="ghost"
+                        onClick={() => window.confirm(`Delete ${c.phone}?`) && remove.mutate({ id: c.id })}
+                      >
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {contacts.hasNextPage ? (
+              <Button
+                className="mt-4"
+                tone="secondary"
+                busy={contacts.isFetchingNextPage}
+                onClick={() => void contacts.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            ) : null}
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
