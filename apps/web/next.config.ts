@@ -15,6 +15,8 @@ const config: NextConfig = {
     "@bull-board/ui",
   ],
   poweredByHeader: false,
+  // The build checks the app only; `tsc -p apps/web` checks tests and e2e too.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
 };
 
 export default config;

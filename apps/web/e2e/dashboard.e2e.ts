@@ -65,6 +65,7 @@ describe("dashboard", () => {
 
     await page.getByRole("button", { name: "Simulate scan" }).click();
     await page.getByTestId("session-status").getByText("Connected").waitFor({ timeout: 45_000 });
+    await page.screenshot({ path: join(shots, "session-connected.png"), fullPage: true });
     const row = await stack.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(row.status).toBe("CONNECTED");
     expect(row.phone).toBeTruthy();
@@ -83,6 +84,10 @@ describe("dashboard", () => {
     await page.screenshot({ path: join(shots, "messages.png"), fullPage: true });
     const stored = await stack.db.prisma.message.findFirstOrThrow({ where: { sessionId } });
     expect(["SENT", "DELIVERED", "READ"]).toContain(stored.status);
+
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
 
     // Not a platform admin: no Bull Board, no admin API.
     const board = await page.goto(`${stack.baseUrl}/admin/queues`);

@@ -152,3 +152,23 @@ describe("campaigns", () => {
     expect(progress).toMatchObject({ status: CampaignStatus.CANCELLED, total: 0, pending: 0 });
   });
 });
+
+describe("REST (trpc-to-openapi)", () => {
+  it("documents the integrator endpoints and serves them to API keys, walled by company", async () => {
+    const { handleRestRequest, openApiDocument } = await import("@/server/rest");
+    const doc = openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, unknown>> };
+    for (const path of ["/contacts", "/contacts/{id}", "/contacts/imports/{id}", "/campaigns", "/campaigns/{id}/start", "/campaigns/{id}/progress"]) {
+      expect(Object.keys(doc.paths), path).toContain(path);
+    }
+    const contact = await w.prisma.contact.findFirstOrThrow({ where: { companyId: w.a.companyId } });
+    const get = (key: string, path: string) =>
+      handleRestRequest(new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } }), w.deps);
+    const own = await get(w.a.apiKey, `/contacts/${contact.id}`);
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { phone: string }).phone).toBe(contact.phone);
+    expect((await get(w.b.apiKey, `/contacts/${contact.id}`)).status).toBe(404);
+    const list = await get(w.b.apiKey, "/contacts?limit=10");
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ import { selectEngine } from "./sessions/engine-factory";
 import { createSessionsModule } from "./sessions/module";
 
 const SHUTDOWN_TIMEOUT_MS = 45_000;
+const DUPLICATE_SIGNAL_MS = 1_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -67,11 +68,16 @@ async function main(): Promise<void> {
   });
 
   let shuttingDown: Promise<void> | undefined;
+  let firstSignalAt = 0;
   const shutdown = (signal: string) => {
     if (shuttingDown) {
+      // A launcher (tsx, a terminal's process group) may deliver the same signal twice at once:
+      // only a signal sent well after the first one means "stop waiting".
+      if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
       logger.warn({ signal }, "second signal: exiting now");
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => {
       logger.error("shutdown timed out: exiting");

@@ -98,9 +98,14 @@ describe("worker HTTP", () => {
     // The engine's inbound event reaches the bus (the messaging domain persists it from there).
     const seen: string[] = [];
     h.bus.on("inbound", (e) => {
-      for (const m of e.messages) if (e.sessionId === id && m.content.type === "text") seen.push(m.content.text);
+      for (const m of e.messages)
+        if (e.sessionId === id && m.content.type === "text") seen.push(m.content.text);
     });
-    const inbound = await post(`${base}/simulator/inbound`, { sessionId: id, from: "5511933334444", text: "oi" });
+    const inbound = await post(`${base}/simulator/inbound`, {
+      sessionId: id,
+      from: "5511933334444",
+      text: "oi",
+    });
     expect(inbound.status).toBe(200);
     await waitFor(() => seen.includes("oi"), { what: "inbound on the bus" });
 

@@ -28,7 +28,10 @@ beforeAll(async () => {
     WORKER_ID: "worker-b",
     MAX_SESSIONS: "1",
   });
-  b = createSessionsModule({ engine: createSimulatorEngine(h.sim, { clientId: "worker-b" }), connection: h.connection });
+  b = createSessionsModule({
+    engine: createSimulatorEngine(h.sim, { clientId: "worker-b" }),
+    connection: h.connection,
+  });
   await b.start({ ...h.ctx, config, workerId: "worker-b", bus: busB, metrics: new Registry() });
 });
 
@@ -38,7 +41,8 @@ afterAll(async () => {
 });
 
 const row = (id: string) => h.prisma.whatsappSession.findUniqueOrThrow({ where: { id } });
-const want = (id: string) => h.prisma.whatsappSession.update({ where: { id }, data: { desiredState: "CONNECTED" } });
+const want = (id: string) =>
+  h.prisma.whatsappSession.update({ where: { id }, data: { desiredState: "CONNECTED" } });
 
 describe("ownership across workers", () => {
   it("stop / pairing-code / logout for a session owned by A, issued on B, run on A", async () => {
@@ -94,7 +98,12 @@ describe("ownership across workers", () => {
     await want(second);
     expect(await b.manager!.startSession(first)).toBe("started");
     expect(await b.manager!.startSession(second)).toBe("pool-full");
-    expect(b.manager!.poolStats()).toEqual({ activeSessions: 1, maxSessions: 1, waitingQueue: 1, utilizationRate: 1 });
+    expect(b.manager!.poolStats()).toEqual({
+      activeSessions: 1,
+      maxSessions: 1,
+      waitingQueue: 1,
+      utilizationRate: 1,
+    });
     expect(await h.connection.get(sessionKeys.lease(h.prefix, second))).toBeNull();
 
     const adopted = await h.module.reconciler!.reconcile();

@@ -137,3 +137,11 @@ describe("csv sniffing", () => {
     expect(() => storagePath("../etc/passwd", { STORAGE_DIR: "/tmp/s" })).toThrow();
   });
 });
+
+describe("storage dir", () => {
+  it("defaults to <repo>/.data/storage wherever the process starts", async () => {
+    const { storageDir } = await import("../src/domain");
+    const expected = new URL("../../../.data/storage", import.meta.url).pathname.replace(/\/$/, "");
+    expect(storageDir({})).toBe(expected);
+  });
+});

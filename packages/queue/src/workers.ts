@@ -48,6 +48,8 @@ export interface QueueWorkerOptions {
   autorun?: boolean;
   /** Lock duration of an active job; a crashed worker's job is retried after about this long. */
   lockDuration?: number;
+  /** How often lapsed locks are looked for (BullMQ default 30 s); a crashed worker's job returns within ~2×. */
+  stalledInterval?: number;
 }
 
 function schemaFor(name: string): z.ZodType {
@@ -85,6 +87,7 @@ export function createQueueWorker<N extends string>(
       // BullMQ merges options over its defaults: an explicit undefined would erase a default.
       ...(opts.limiter ? { limiter: opts.limiter } : {}),
       ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
+      ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
     },
   );
   return worker;

@@ -24,8 +24,3 @@ export function audit(prisma: PrismaClient | Prisma.TransactionClient, entry: Au
     },
   });
 }
-
-/** Who did it, for event data: a user id or an API key id. */
-export function actorOf(ctx: { userId?: string; apiKeyId?: string }): Prisma.InputJsonObject {
-  return ctx.userId ? { userId: ctx.userId } : { apiKeyId: ctx.apiKeyId ?? null };
-}

@@ -36,7 +36,6 @@ const t = initTRPC
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const middleware = t.middleware;
 
 /** Domain/Prisma/Redis errors from services become 4xx/503 instead of 500. */
 const mapServiceErrors = t.middleware(async ({ next }) => {

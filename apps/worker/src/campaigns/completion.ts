@@ -2,6 +2,7 @@
 import {
   CampaignStatus,
   EventCategory,
+  EventSeverity,
   MessageStatus,
   type PrismaClient,
   RecipientStatus,
@@ -53,4 +54,33 @@ export async function syncRecipientStatuses(prisma: PrismaClient, campaignId: st
     FROM "Message" m
     WHERE r."campaignId" = ${campaignId} AND r."messageId" = m."id"
       AND m."status" NOT IN ('QUEUED', 'PROCESSING')`;
+}
+
+/** A campaign that cannot proceed (no sending number, expansion failing for good) → FAILED. */
+export async function failCampaign(
+  prisma: PrismaClient,
+  campaignId: string,
+  reason: string,
+): Promise<boolean> {
+  const failed = await prisma.campaign.updateMany({
+    where: { id: campaignId, status: { in: [CampaignStatus.RUNNING, CampaignStatus.SCHEDULED] } },
+    data: { status: CampaignStatus.FAILED, pausedReason: reason, completedAt: new Date() },
+  });
+  if (failed.count === 0) return false;
+  const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+  await prisma.campaignRecipient.updateMany({
+    where: { campaignId, status: RecipientStatus.PENDING },
+    data: { status: RecipientStatus.CANCELLED, error: reason },
+  });
+  await prisma.event.create({
+    data: {
+      companyId: campaign.companyId,
+      category: EventCategory.CAMPAIGN,
+      severity: EventSeverity.ERROR,
+      type: "campaign.failed",
+      message: `Campaign failed: ${reason}`,
+      data: { campaignId },
+    },
+  });
+  return true;
 }

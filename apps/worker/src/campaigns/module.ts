@@ -19,7 +19,7 @@ import type { Logger } from "pino";
 import type { WorkerContext } from "../context";
 import type { WorkerModule } from "../module";
 import type { SessionBusEvents } from "../session-bus";
-import { completeCampaignIfDone } from "./completion";
+import { completeCampaignIfDone, failCampaign } from "./completion";
 import { type CampaignDeps, dispatchStep } from "./dispatcher";
 import { expandCampaign } from "./expansion";
 import { sweepCampaigns } from "./sweeper";
@@ -110,11 +110,7 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
             const result = await expandCampaign(ctx.prisma, campaignId, companyId);
             if (result === "expanded")
               await ensureCampaignJob(campaignDeps.queues, { action: "dispatch", campaignId, companyId });
-            if (result === "no-senders") {
-              await pauseCampaign(campaignDeps, companyId, campaignId, "No sending number selected").catch(
-                () => undefined,
-              );
-            }
+            if (result === "no-senders") await failCampaign(ctx.prisma, campaignId, "No sending number left");
             return result;
           }
           case "dispatch": {
@@ -135,9 +131,19 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
         prefix,
         concurrency: opts.concurrency ?? 5,
       });
-      worker.on("failed", (job, err) =>
-        logger.error({ err, campaignId: job?.data.campaignId }, "campaign job failed"),
-      );
+      worker.on("failed", (job, err) => {
+        logger.error(
+          { err, campaignId: job?.data.campaignId, action: job?.data.action },
+          "campaign job failed",
+        );
+        // Expansion out of attempts: the campaign cannot start. (A failed dispatch loop is recreated
+        // by the sweep instead: a database outage must not end a campaign.)
+        if (job?.data.action === "expand" && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+          failCampaign(ctx.prisma, job.data.campaignId, `Audience expansion failed: ${err.message}`).catch(
+            (e) => logger.error({ err: e }, "marking the campaign failed did not work"),
+          );
+        }
+      });
 
       const handler = (event: SessionBusEvents["restricted"][0]) => {
         restrictedHandler(campaignDeps, logger, event).catch((err) =>

@@ -78,6 +78,7 @@ export class SendWorkers {
         prefix: this.opts.prefix,
         concurrency: 1,
         lockDuration: this.opts.lockDurationMs,
+        stalledInterval: this.opts.lockDurationMs,
         autorun: false,
       },
     );

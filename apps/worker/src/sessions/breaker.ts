@@ -20,7 +20,6 @@ export type BreakerDecision = { allowed: true; probe: boolean } | { allowed: fal
 export class CircuitBreaker {
   private snapshot: BreakerSnapshot;
   private probeInFlight = false;
-  successes = 0;
 
   constructor(
     private readonly settings: BreakerSettings,
@@ -64,7 +63,6 @@ export class CircuitBreaker {
   }
 
   recordSuccess(): void {
-    this.successes++;
     this.probeInFlight = false;
     this.snapshot = { state: BreakerState.CLOSED, consecutiveFailures: 0, openedAt: null };
   }

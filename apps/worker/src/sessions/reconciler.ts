@@ -20,6 +20,7 @@ export class Reconciler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private again = false;
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
@@ -48,15 +49,20 @@ export class Reconciler {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    if (!this.running) {
-      this.running = this.reconcile()
-        .then(() => undefined)
-        .catch((error) => this.opts.logger.warn({ err: error }, "session reconcile failed"))
-        .finally(() => {
-          this.running = undefined;
-        });
+    if (this.running) {
+      this.again = true; // a nudge during a pass: run once more right after it
+      return;
     }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.reconcile().catch((error) =>
+          this.opts.logger.warn({ err: error }, "session reconcile failed"),
+        );
+      } while (this.again && !this.stopped);
+    })();
     await this.running;
+    this.running = undefined;
     if (!this.stopped) this.schedule(this.opts.intervalMs * (0.8 + Math.random() * 0.4));
   }
 

@@ -1,42 +1,18 @@
 // One owned session on this worker: its engine socket, listeners, timers and reconnect policy.
 // Every engine event and command runs on one promise chain, so state changes never interleave.
 // Everything the runner creates (engine session, listeners, timers) is released on stop.
-import {
-  BreakerState,
-  EventSeverity,
-  type Prisma,
-  type PrismaClient,
-  SessionDesiredState,
-  SessionStatus,
-} from "@zapflow/db";
-import type {
-  ConnectionState,
-  DisconnectInfo,
-  EngineSession,
-  InboundMessage,
-  LidMapping,
-  MessageReceipt,
-  WhatsappEngine,
-} from "@zapflow/whatsapp";
+import { BreakerState, type PrismaClient, SessionStatus } from "@zapflow/db";
+import type { ConnectionState, DisconnectInfo, EngineSession, WhatsappEngine } from "@zapflow/whatsapp";
 import type { Logger } from "pino";
 import type { SessionBus } from "../session-bus";
 import { PostgresAuthStore } from "./auth-store";
-import { CircuitBreaker } from "./breaker";
-import { decideDisconnect, reconnectDelayMs } from "./disconnect-policy";
+import { decideDisconnect } from "./disconnect-policy";
+import { bindEngineEvents } from "./engine-listeners";
+import { ReconnectControl, type ReconnectSettings } from "./reconnect-control";
+import { statusChanges } from "./status-changes";
 import type { StatusChange, StatusWriter } from "./status-writer";
 
-/** How long a QR / pairing code is shown as valid (WhatsApp rotates QRs every ~20 s). */
-const QR_VALID_MS = 20_000;
-const PAIRING_CODE_VALID_MS = 180_000;
-
-export interface SessionSettings {
-  breakerThreshold: number;
-  breakerOpenMs: number;
-  /** A connection counts as a breaker success only after staying open this long (storm guard). */
-  stableConnectionMs: number;
-  reconnectBaseMs: number;
-  reconnectMaxMs: number;
-}
+export type SessionSettings = ReconnectSettings;
 
 export interface SessionRow {
   id: string;
@@ -61,31 +37,15 @@ export interface RunnerDeps {
   onReconnect?: (sessionId: string) => void;
 }
 
-/** The session ends on this worker: the row no longer names an owner. */
-const RELEASED_OWNER = {
-  ownerWorkerId: null,
-  leaseExpiresAt: null,
-} satisfies Prisma.WhatsappSessionUpdateInput;
-
-const CLEARED_PAIRING = {
-  qrCode: null,
-  qrExpiresAt: null,
-  pairingCode: null,
-  pairingCodeExpiresAt: null,
-} satisfies Prisma.WhatsappSessionUpdateInput;
-
 export class SessionRunner {
   readonly sessionId: string;
   readonly companyId: string;
   readonly authStore: PostgresAuthStore;
-  private readonly breaker: CircuitBreaker;
+  private readonly reconnect: ReconnectControl;
   private readonly log: Logger;
   private session?: EngineSession;
-  private detach?: () => void;
+  private unbind?: () => void;
   private chain: Promise<void> = Promise.resolve();
-  private reconnectTimer?: NodeJS.Timeout;
-  private stableTimer?: NodeJS.Timeout;
-  private attempts = 0;
   private pairingPhone?: string;
   private lastPairingCode?: string;
   private paired: boolean;
@@ -105,28 +65,11 @@ export class SessionRunner {
     this.paired = row.pairedAt !== null;
     this.log = deps.logger.child({ sessionId: row.id, companyId: row.companyId });
     this.authStore = new PostgresAuthStore(deps.prisma, row.id);
-    this.breaker = new CircuitBreaker(
-      { threshold: deps.settings.breakerThreshold, openMs: deps.settings.breakerOpenMs },
-      {
-        state: row.breakerState,
-        consecutiveFailures: row.consecutiveFailures,
-        openedAt: row.breakerOpenedAt,
-      },
-    );
-  }
-
-  get isOpen(): boolean {
-    return this.open;
-  }
-
-  get breakerStats() {
-    return {
-      state: this.breaker.state,
-      failures: this.breaker.failures,
-      threshold: this.deps.settings.breakerThreshold,
-      openedAt: this.breaker.openedAt,
-      successes: this.breaker.successes,
-    };
+    this.reconnect = new ReconnectControl(deps.settings, {
+      state: row.breakerState,
+      consecutiveFailures: row.consecutiveFailures,
+      openedAt: row.breakerOpenedAt,
+    });
   }
 
   start(pairingPhone?: string): Promise<void> {
@@ -138,7 +81,7 @@ export class SessionRunner {
   restart(): Promise<void> {
     return this.run(async () => {
       this.closeSocket("restart requested");
-      this.attempts = 0;
+      this.reconnect.attempts = 0;
       await this.attempt();
     });
   }
@@ -157,25 +100,12 @@ export class SessionRunner {
 
   /** User stop: close without logging out, status DISCONNECTED. */
   stop(reason: string): Promise<void> {
-    return this.terminate(async () => {
-      await this.setStatus({
-        status: SessionStatus.DISCONNECTED,
-        reason,
-        patch: { ...CLEARED_PAIRING, ...RELEASED_OWNER },
-      });
-    });
+    return this.terminate(() => this.setStatus(statusChanges.stopped(reason)));
   }
 
   /** Worker shutdown: close without logging out; another worker takes the session over. */
   handOver(): Promise<void> {
-    return this.terminate(async () => {
-      await this.setStatus({
-        status: SessionStatus.RECONNECTING,
-        reason: "Worker shutting down; handing the session to another worker",
-        prompt: true,
-        patch: RELEASED_OWNER,
-      });
-    });
+    return this.terminate(() => this.setStatus(statusChanges.handedOver()));
   }
 
   /** Unlink the device at WhatsApp (when connected) and wipe the auth state. */
@@ -193,7 +123,7 @@ export class SessionRunner {
     if (this.stopped) return;
     this.stopped = true;
     this.lost = true;
-    this.clearTimers();
+    this.reconnect.cancel();
     this.closeSocket(reason);
     this.deps.status.forget(this.sessionId);
   }
@@ -202,31 +132,23 @@ export class SessionRunner {
 
   private async attempt(): Promise<void> {
     if (this.stopped) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    await this.reloadBreaker();
-    const decision = this.breaker.tryAttempt();
+    this.reconnect.cancelRetry();
+    await this.reconnect.reload(this.deps.prisma, this.sessionId);
+    const decision = this.reconnect.tryAttempt();
     if (!decision.allowed) {
-      this.schedule(decision.retryInMs);
+      this.retryIn(decision.retryInMs);
       return;
     }
-    if (decision.probe) {
-      await this.setStatus({
-        status: SessionStatus.RECONNECTING,
-        reason: "Circuit breaker half-open: one probe connection",
-        eventType: "session.breaker_half_open",
-        prompt: true,
-        patch: { breakerState: BreakerState.HALF_OPEN },
-      });
-    } else {
-      await this.setStatus({
-        status: this.attempts > 0 ? SessionStatus.RECONNECTING : SessionStatus.CONNECTING,
-      });
-    }
+    const retrying = this.reconnect.attempts > 0;
+    if (decision.probe) await this.setStatus(statusChanges.halfOpen());
+    else await this.setStatus({ status: retrying ? SessionStatus.RECONNECTING : SessionStatus.CONNECTING });
     const session = this.deps.engine.createSession({
       sessionId: this.sessionId,
       authStore: this.authStore,
-      logger: this.log.child({ engine: this.deps.engine.name }, { level: this.deps.engineLogLevel ?? "warn" }),
+      logger: this.log.child(
+        { engine: this.deps.engine.name },
+        { level: this.deps.engineLogLevel ?? "warn" },
+      ),
     });
     this.attach(session);
     try {
@@ -254,58 +176,33 @@ export class SessionRunner {
       await this.onPairingCode(session, code);
     } catch (error) {
       this.log.warn({ err: error }, "pairing code request failed");
-      await this.setStatus({
-        status: SessionStatus.AWAITING_QR,
-        reason: `Pairing code request failed: ${error instanceof Error ? error.message : String(error)}`,
-        eventType: "session.pairing_code_failed",
-        severity: EventSeverity.WARN,
-      });
+      await this.setStatus(statusChanges.pairingCodeFailed(error));
     }
   }
 
   private attach(session: EngineSession): void {
-    const guard = <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) => {
+    // State events go through the chain, and only while `session` is still the current socket.
+    const chained = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => {
       return (...args: A) => {
         if (this.session === session)
           void this.run(() => (this.session === session ? fn(...args) : undefined));
       };
     };
-    const onConnection = guard((state: ConnectionState, info?: DisconnectInfo) =>
-      this.onConnection(session, state, info),
-    );
-    const onQr = guard((qr: string) => this.onQr(qr));
-    const onPairingCode = guard((code: string) => this.onPairingCode(session, code));
-    const onIdentity = guard((me: { jid: string; phone: string; lid?: string }) => this.onIdentity(me));
-    // Data events skip the chain: the messaging domain persists them; order is kept by emit order.
-    const onMessages = (messages: InboundMessage[]) =>
-      this.session === session && this.deps.bus.emit("inbound", this.ids({ messages }));
-    const onReceipts = (receipts: MessageReceipt[]) =>
-      this.session === session && this.deps.bus.emit("receipts", this.ids({ receipts }));
-    const onLid = (mappings: LidMapping[]) =>
-      this.session === session && this.deps.bus.emit("lidMappings", this.ids({ mappings }));
-    session
-      .on("connection", onConnection)
-      .on("qr", onQr)
-      .on("pairingCode", onPairingCode)
-      .on("identity", onIdentity)
-      .on("messages", onMessages)
-      .on("receipts", onReceipts)
-      .on("lidMappings", onLid);
+    // Data events skip the chain (emit order is kept): the messaging domain persists them.
+    const ids = { sessionId: this.sessionId, companyId: this.companyId };
+    const current = () => this.session === session;
     this.session = session;
-    this.detach = () => {
-      session
-        .off("connection", onConnection)
-        .off("qr", onQr)
-        .off("pairingCode", onPairingCode)
-        .off("identity", onIdentity)
-        .off("messages", onMessages)
-        .off("receipts", onReceipts)
-        .off("lidMappings", onLid);
-    };
-  }
-
-  private ids<T extends object>(payload: T): T & { sessionId: string; companyId: string } {
-    return { sessionId: this.sessionId, companyId: this.companyId, ...payload };
+    this.unbind = bindEngineEvents(session, {
+      connection: chained((state: ConnectionState, info?: DisconnectInfo) =>
+        this.onConnection(session, state, info),
+      ),
+      qr: chained((qr: string) => this.onQr(qr)),
+      pairingCode: chained((code: string) => this.onPairingCode(session, code)),
+      identity: chained((me: { jid: string; phone: string; lid?: string }) => this.onIdentity(me)),
+      messages: (messages) => current() && void this.deps.bus.emit("inbound", { ...ids, messages }),
+      receipts: (receipts) => current() && void this.deps.bus.emit("receipts", { ...ids, receipts }),
+      lidMappings: (mappings) => current() && void this.deps.bus.emit("lidMappings", { ...ids, mappings }),
+    });
   }
 
   // ---- engine events -------------------------------------------------------------------
@@ -318,24 +215,13 @@ export class SessionRunner {
 
   private async onQr(qr: string): Promise<void> {
     if (this.pairingPhone) return; // pairing by code: the QR shown meanwhile is not wanted
-    await this.setStatus({
-      status: SessionStatus.AWAITING_QR,
-      patch: { qrCode: qr, qrExpiresAt: new Date(Date.now() + QR_VALID_MS), pairingCode: null },
-    });
+    await this.setStatus(statusChanges.qr(qr));
   }
 
   private async onPairingCode(session: EngineSession, code: string): Promise<void> {
     if (this.session !== session || code === this.lastPairingCode) return;
     this.lastPairingCode = code;
-    await this.setStatus({
-      status: SessionStatus.AWAITING_PAIRING_CODE,
-      patch: {
-        pairingCode: code,
-        pairingCodeExpiresAt: new Date(Date.now() + PAIRING_CODE_VALID_MS),
-        qrCode: null,
-        qrExpiresAt: null,
-      },
-    });
+    await this.setStatus(statusChanges.pairingCode(code));
   }
 
   private async onIdentity(me: { jid: string; phone: string; lid?: string }): Promise<void> {
@@ -354,27 +240,15 @@ export class SessionRunner {
 
   private async onOpen(session: EngineSession): Promise<void> {
     this.open = true;
-    this.attempts = 0;
     this.pairingPhone = undefined;
     this.lastPairingCode = undefined;
-    await this.setStatus({
-      status: SessionStatus.CONNECTED,
-      patch: { ...CLEARED_PAIRING, pairingPhone: null, connectedAt: new Date(), reconnectAttempts: 0 },
-    });
+    await this.setStatus(statusChanges.connected());
     this.deps.bus.markReady({ sessionId: this.sessionId, companyId: this.companyId, engine: session });
-    clearTimeout(this.stableTimer);
-    this.stableTimer = setTimeout(
-      () => void this.run(() => this.onStable(session)),
-      this.deps.settings.stableConnectionMs,
-    );
-    this.stableTimer.unref();
+    this.reconnect.connected(() => void this.run(() => this.onStable(session)));
   }
 
   private async onStable(session: EngineSession): Promise<void> {
-    if (this.session !== session || !this.open) return;
-    const wasTripped = this.breaker.state !== BreakerState.CLOSED || this.breaker.failures > 0;
-    this.breaker.recordSuccess();
-    if (!wasTripped) return;
+    if (this.session !== session || !this.open || !this.reconnect.recordStable()) return;
     await this.deps.prisma.whatsappSession.update({
       where: { id: this.sessionId },
       data: { breakerState: BreakerState.CLOSED, consecutiveFailures: 0, breakerOpenedAt: null },
@@ -392,52 +266,27 @@ export class SessionRunner {
         return this.finish();
       case "stop":
         if (action.restricted) this.emitRestricted(action.reason);
-        await this.setStatus({
-          status: action.status,
-          reason: action.reason,
-          severity: action.severity,
-          patch: {
-            ...CLEARED_PAIRING,
-            ...RELEASED_OWNER,
-            desiredState: SessionDesiredState.DISCONNECTED,
-            lastDisconnectCode: code,
-            lastFailureAt: new Date(),
-            lastFailureReason: action.reason,
-            ...(action.restricted
-              ? { outboundPausedAt: new Date(), outboundPausedReason: action.reason }
-              : {}),
-          },
-        });
+        await this.setStatus(
+          statusChanges.endedByDisconnect(
+            action.status,
+            action.reason,
+            action.severity,
+            code,
+            action.restricted,
+          ),
+        );
         return this.finish();
       case "reconnect_now":
         return this.attempt();
       case "restricted_reconnect":
         this.emitRestricted(action.reason);
-        await this.setStatus({
-          status: SessionStatus.RESTRICTED,
-          reason: action.reason,
-          severity: EventSeverity.CRITICAL,
-          patch: {
-            lastDisconnectCode: code,
-            outboundPausedAt: new Date(),
-            outboundPausedReason: action.reason,
-          },
-        });
-        this.attempts++;
-        return this.scheduleBackoff();
+        await this.setStatus(statusChanges.restricted(action.reason, code));
+        this.reconnect.attempts++;
+        return this.backoff();
       case "backoff":
         if (!this.paired && info.kind === "timed_out") {
           // Nobody scanned the QR in time: stop instead of showing new QRs forever.
-          await this.setStatus({
-            status: SessionStatus.DISCONNECTED,
-            reason: "Pairing timed out (QR not scanned)",
-            patch: {
-              ...CLEARED_PAIRING,
-              ...RELEASED_OWNER,
-              desiredState: SessionDesiredState.DISCONNECTED,
-              lastDisconnectCode: code,
-            },
-          });
+          await this.setStatus(statusChanges.pairingTimedOut(code));
           return this.finish();
         }
         return this.onFailure(action.reason, code);
@@ -449,82 +298,37 @@ export class SessionRunner {
   }
 
   private async onFailure(reason: string, code: number | null = null): Promise<void> {
-    this.attempts++;
-    const opened = this.breaker.recordFailure();
-    const breakerPatch = {
-      breakerState: this.breaker.state,
-      consecutiveFailures: this.breaker.failures,
-      breakerOpenedAt: this.breaker.openedAt,
-      lastFailureAt: new Date(),
-      lastFailureReason: reason,
-      lastDisconnectCode: code,
-      reconnectAttempts: this.attempts,
-    } satisfies Prisma.WhatsappSessionUpdateInput;
+    const { opened, failures, patch } = this.reconnect.recordFailure(reason, code);
     if (opened) {
-      await this.setStatus({
-        status: SessionStatus.FAILED,
-        reason: `Circuit breaker open after ${this.breaker.failures} consecutive failures (last: ${reason}); retrying in ${Math.round(this.deps.settings.breakerOpenMs / 1000)} s`,
-        eventType: "session.breaker_opened",
-        severity: EventSeverity.ERROR,
-        patch: breakerPatch,
-      });
-      this.schedule(this.deps.settings.breakerOpenMs);
+      await this.setStatus(
+        statusChanges.breakerOpened(failures, reason, this.deps.settings.breakerOpenMs, patch),
+      );
+      this.retryIn(this.deps.settings.breakerOpenMs);
       return;
     }
     // Prompt: the breaker counters on the row are what the next attempt (maybe elsewhere) reads.
-    await this.setStatus({ status: SessionStatus.RECONNECTING, reason, patch: breakerPatch, prompt: true });
-    this.scheduleBackoff();
+    await this.setStatus({ status: SessionStatus.RECONNECTING, reason, patch, prompt: true });
+    this.backoff();
   }
 
-  private scheduleBackoff(): void {
-    const { reconnectBaseMs, reconnectMaxMs } = this.deps.settings;
-    this.schedule(reconnectDelayMs(this.attempts, reconnectBaseMs, reconnectMaxMs));
+  private backoff(): void {
+    if (!this.stopped) this.reconnect.backoff(() => this.fireRetry());
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.deps.onReconnect?.(this.sessionId);
-      void this.run(() => this.attempt());
-    }, ms);
-    this.reconnectTimer.unref();
+  private retryIn(ms: number): void {
+    if (!this.stopped) this.reconnect.retryIn(ms, () => this.fireRetry());
   }
 
-  /** An operator may have reset/opened/closed the breaker on the row since we last looked. */
-  private async reloadBreaker(): Promise<void> {
-    const row = await this.deps.prisma.whatsappSession.findUnique({
-      where: { id: this.sessionId },
-      select: { breakerState: true, consecutiveFailures: true, breakerOpenedAt: true },
-    });
-    if (!row) return;
-    if (row.breakerState !== this.breaker.state || row.consecutiveFailures !== this.breaker.failures) {
-      this.breaker.load({
-        state: row.breakerState,
-        consecutiveFailures: row.consecutiveFailures,
-        openedAt: row.breakerOpenedAt,
-      });
-    }
+  private fireRetry(): void {
+    this.deps.onReconnect?.(this.sessionId);
+    void this.run(() => this.attempt());
   }
 
   // ---- stopping --------------------------------------------------------------------------
 
   private async wipeAndMarkLoggedOut(reason: string, code: number | null = null): Promise<void> {
     await this.authStore.clear();
-    await this.setStatus({
-      status: SessionStatus.LOGGED_OUT,
-      reason,
-      severity: EventSeverity.WARN,
-      patch: {
-        ...CLEARED_PAIRING,
-        ...RELEASED_OWNER,
-        desiredState: SessionDesiredState.DISCONNECTED,
-        lastDisconnectCode: code,
-        pairedAt: null,
-        connectedAt: null,
-      },
-    });
+    await this.setStatus(statusChanges.loggedOut(reason, code));
   }
 
   /** Stops the runner from a command: `last` runs after the socket is closed, then the runner finishes. */
@@ -534,11 +338,11 @@ export class SessionRunner {
   ): Promise<void> {
     return this.run(async () => {
       if (this.stopped) return;
-      this.clearTimers();
+      this.reconnect.cancel();
       const session = this.session;
       const wasOpen = this.open;
       if (!keepSocketForLast) this.closeSocket("stopped");
-      else this.detachOnly();
+      else this.detach();
       this.stopped = true;
       try {
         await last(session, wasOpen);
@@ -551,22 +355,15 @@ export class SessionRunner {
 
   private async finish(): Promise<void> {
     this.stopped = true;
-    this.clearTimers();
+    this.reconnect.cancel();
     await this.deps.onFinished(this);
   }
 
-  private clearTimers(): void {
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.stableTimer);
-    this.reconnectTimer = undefined;
-    this.stableTimer = undefined;
-  }
-
   /** Stop listening to the current socket (events of a dead socket must not change state). */
-  private detachOnly(): EngineSession | undefined {
+  private detach(): EngineSession | undefined {
     const session = this.session;
-    this.detach?.();
-    this.detach = undefined;
+    this.unbind?.();
+    this.unbind = undefined;
     this.session = undefined;
     if (this.open) {
       this.open = false;
@@ -576,7 +373,7 @@ export class SessionRunner {
   }
 
   private closeSocket(reason: string): void {
-    const session = this.detachOnly();
+    const session = this.detach();
     if (!session) return;
     this.log.debug({ reason }, "closing socket");
     session.close().catch((error) => this.log.warn({ err: error }, "engine close failed"));

@@ -94,7 +94,9 @@ export function spawnWorker(name: string, env: Record<string, string>): SpawnedW
     signal(signal) {
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
       try {
-        process.kill(-child.pid, signal); // the whole group: tsx and the node process it runs
+        // SIGKILL the whole group (tsx and the node process it runs: tsx cannot relay a KILL);
+        // other signals go to tsx only, which relays them once — as an orchestrator would send them.
+        process.kill(signal === "SIGKILL" ? -child.pid : child.pid, signal);
       } catch {
         // already gone
       }

@@ -1,13 +1,21 @@
 // Local-disk location of uploaded files (CSV imports): the web app writes, the worker reads.
-import { isAbsolute, join, normalize, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Default <repo>/.data/storage, found from the working directory (web and worker start in
+// different app folders; bundlers rewrite import.meta.url, so it cannot anchor the path).
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), "../../../../..");
+function repoRoot(from: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
 
 export function storageDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.STORAGE_DIR?.trim();
-  if (!dir) return join(repoRoot, ".data", "storage");
-  return isAbsolute(dir) ? dir : resolve(repoRoot, dir);
+  const root = repoRoot(process.cwd());
+  if (!dir) return join(root, ".data", "storage");
+  return isAbsolute(dir) ? dir : resolve(root, dir);
 }
 
 /** Absolute path of a storage key; rejects keys that would escape the storage directory. */

@@ -22,6 +22,34 @@ function Stat({ label, value, href }: { label: string; value: number | string | 
 
 export default function OverviewPage() {
   const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  if (me.data && me.data.memberships.length === 0) {
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <EmptyState
+          title="You are not a member of any company"
+          description={
+            me.data.user.isPlatformAdmin
+              ? "As a platform admin you manage companies, limits and queues."
+              : "Ask a company owner to invite you."
+          }
+          action={
+            me.data.user.isPlatformAdmin ? (
+              <Link className="text-sm font-medium text-emerald-700" href="/admin">
+                Go to the admin area →
+              </Link>
+            ) : null
+          }
+        />
+      </>
+    );
+  }
+  return <CompanyOverview />;
+}
+
+function CompanyOverview() {
+  const trpc = useTRPC();
   const stats = useQuery({ ...trpc.messages.stats.queryOptions({ hours: 24 }), refetchInterval: 15_000 });
   const sessions = useQuery({ ...trpc.sessions.list.queryOptions(), refetchInterval: 10_000 });
   const depths = useQuery({ ...trpc.messages.queueDepths.queryOptions(), refetchInterval: 10_000 });

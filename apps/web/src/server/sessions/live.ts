@@ -51,3 +51,12 @@ export async function withQrImage(view: SessionView): Promise<LiveSessionView> {
   const qrDataUrl = view.qrCode ? await QRCode.toDataURL(view.qrCode, { margin: 1, width: 264 }) : null;
   return { ...view, qrDataUrl };
 }
+
+/** Closes the shared subscriber (tests, shutdown); the next listener opens a new one. */
+export function closeSessionUpdates(): void {
+  const hub = holder.__zapflowSessionHub;
+  if (!hub) return;
+  holder.__zapflowSessionHub = undefined;
+  hub.emitter.removeAllListeners();
+  hub.subscriber.disconnect();
+}

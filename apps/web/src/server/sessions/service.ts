@@ -8,13 +8,7 @@ import {
   WhatsappEngine,
   type WhatsappSession,
 } from "@zapflow/db";
-import {
-  enqueueSessionLifecycle,
-  jobId,
-  QueueName,
-  type QueueRegistry,
-  type SessionLifecycleJob,
-} from "@zapflow/queue";
+import { enqueueSessionLifecycle, type QueueRegistry } from "@zapflow/queue";
 import { NotFoundError } from "@zapflow/queue/services/errors";
 import { audit } from "../audit";
 
@@ -99,20 +93,6 @@ export async function renameSession(prisma: PrismaClient, companyId: string, id:
   return prisma.whatsappSession.update({ where: { id }, data: { label }, select: sessionSelect });
 }
 
-/**
- * Lifecycle job ids are idempotent (a double click starts one socket). A finished job with the same
- * id would make BullMQ drop a later request (start → stop → start within the retention window), so
- * a completed or failed predecessor is removed first; a pending one is the answer.
- */
-async function enqueueLifecycle(queues: QueueRegistry, job: SessionLifecycleJob): Promise<void> {
-  const existing = await queues.get(QueueName.sessionLifecycle).getJob(jobId.sessionLifecycle(job));
-  if (existing) {
-    const state = await existing.getState();
-    if (state === "completed" || state === "failed") await existing.remove().catch(() => undefined);
-  }
-  await enqueueSessionLifecycle(queues, job);
-}
-
 type LifecycleAction = "start" | "stop" | "logout" | "restart";
 
 const desiredByAction: Record<LifecycleAction, SessionDesiredState> = {
@@ -142,7 +122,7 @@ export async function requestLifecycle(
     type: `session.${action}_requested`,
     message: `${action} requested`,
   });
-  await enqueueLifecycle(deps.queues, { action, sessionId: id, companyId });
+  await enqueueSessionLifecycle(deps.queues, { action, sessionId: id, companyId });
   return row;
 }
 
@@ -161,7 +141,7 @@ export async function requestPairingCode(deps: SessionDeps, companyId: string, i
     type: "session.pairing_code_requested",
     message: `Pairing code requested for +${phone}`,
   });
-  await enqueueLifecycle(deps.queues, { action: "pairing-code", sessionId: id, companyId, phone });
+  await enqueueSessionLifecycle(deps.queues, { action: "pairing-code", sessionId: id, companyId, phone });
   return row;
 }
 
@@ -169,7 +149,9 @@ export async function deleteSession(deps: SessionDeps, companyId: string, id: st
   const session = await getSession(deps.prisma, companyId, id);
   // The owner worker sees the stop, closes the socket without logging out; the row goes now.
   if (session.status !== SessionStatus.DISCONNECTED) {
-    await enqueueLifecycle(deps.queues, { action: "stop", sessionId: id, companyId }).catch(() => undefined);
+    await enqueueSessionLifecycle(deps.queues, { action: "stop", sessionId: id, companyId }).catch(
+      () => undefined,
+    );
   }
   await deps.prisma.whatsappSession.delete({ where: { id } });
   await audit(deps.prisma, {

@@ -116,10 +116,16 @@ export default async function ApiDocsPage() {
                         ) : null}
                       </div>
                       <div>
-                        <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
-                          Response 200
-                        </h3>
-                        {ok ? <SchemaView schema={ok} /> : <span className="text-sm text-slate-500">—</span>}
+                        {ok ? (
+                          <details>
+                            <summary className="mb-2 cursor-pointer text-xs font-semibold uppercase tracking-wide text-slate-500">
+                              Response 200 (show fields)
+                            </summary>
+                            <SchemaView schema={ok} />
+                          </details>
+                        ) : (
+                          <p className="text-xs text-slate-500">Response 200: no body</p>
+                        )}
                         <p className="mt-3 text-xs text-slate-500">
                           Errors:{" "}
                           {Object.keys(op.responses ?? {})
