@@ -95,10 +95,32 @@ describe("dashboard", () => {
     await context.close();
   });
 
+  it("owner pairs a second number with a pairing code", async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, "owner@acme.test");
+    await page.goto(`${stack.baseUrl}/sessions`);
+    await page.getByLabel("New session label").fill("Code number");
+    await page.getByRole("button", { name: "Create session" }).click();
+    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+    await page.getByLabel("Phone number with country code").fill("12");
+    await page.getByRole("button", { name: "Get pairing code" }).click();
+    // Field-level message under the input (the toast repeats it).
+    await page.locator("p[id$=-error]", { hasText: "8–15 digits" }).waitFor();
+    await page.getByLabel("Phone number with country code").fill("+55 11 98888-7777");
+    await page.getByRole("button", { name: "Get pairing code" }).click();
+    const code = page.getByTestId("pairing-code");
+    await code.waitFor({ timeout: 45_000 });
+    expect((await code.textContent())?.trim().length).toBeGreaterThanOrEqual(8);
+    await page.screenshot({ path: join(shots, "pairing-code.png"), fullPage: true });
+    await page.getByRole("button", { name: "Simulate code confirmation" }).click();
+    await page.getByTestId("session-status").getByText("Connected").waitFor({ timeout: 45_000 });
+    await context.close();
+  });
+
   it("platform admin edits a company's limits and opens Bull Board with the send queues", async () => {
     const context = await browser.newContext();
     const page = await signIn(context, "admin@zapflow.test");
-    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("link", { name: "Admin", exact: true }).click();
     await page.getByRole("heading", { name: "Platform admin" }).waitFor();
     await page.getByRole("row", { name: /Acme/ }).getByRole("link").click();
     await page.getByLabel("Per number / minute").fill("7");

@@ -82,6 +82,20 @@ describe("contacts", () => {
     expect(page2.nextCursor).toBeNull();
     expect((await owner.contacts.list({ search: "99999-0003" })).items.map((c) => c.name)).toEqual(["Zé 3"]);
     const target = page1.items[0]!;
+    const queued = await w.prisma.message.create({
+      data: {
+        companyId: w.a.companyId,
+        sessionId,
+        contactId: target.id,
+        chatJid: `${target.phone.slice(1)}@s.whatsapp.net`,
+        direction: "OUTBOUND",
+        type: "TEXT",
+        payload: { text: "campaign batch" },
+        status: "QUEUED",
+        source: "CAMPAIGN",
+        waMessageId: "3EB0OPTOUT000000000000",
+      },
+    });
     const updated = await owner.contacts.update({
       id: target.id,
       optedOut: true,
@@ -89,6 +103,11 @@ describe("contacts", () => {
     });
     expect(updated).toMatchObject({ optedOut: true, customFields: { cargo: "síndico" } });
     expect(updated.optedOutAt).not.toBeNull();
+    // What was still queued to the contact is cancelled (the send processor skips cancelled rows).
+    expect(await w.prisma.message.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
+      status: "CANCELLED",
+      lastError: "Contact opted out",
+    });
     expect(await owner.contacts.tags()).toEqual([{ tag: "t", count: 5 }]);
   });
 });
@@ -156,13 +175,23 @@ describe("campaigns", () => {
 describe("REST (trpc-to-openapi)", () => {
   it("documents the integrator endpoints and serves them to API keys, walled by company", async () => {
     const { handleRestRequest, openApiDocument } = await import("@/server/rest");
-    const doc = openApiDocument("http://localhost:3000") as { paths: Record<string, Record<string, unknown>> };
-    for (const path of ["/contacts", "/contacts/{id}", "/contacts/imports/{id}", "/campaigns", "/campaigns/{id}/start", "/campaigns/{id}/progress"]) {
-      expect(Object.keys(doc.paths), path).toContain(path);
+    const doc = openApiDocument("http://localhost:3000");
+    for (const path of [
+      "/contacts",
+      "/contacts/{id}",
+      "/contacts/imports/{id}",
+      "/campaigns",
+      "/campaigns/{id}/start",
+      "/campaigns/{id}/progress",
+    ]) {
+      expect(Object.keys(doc.paths ?? {}), path).toContain(path);
     }
     const contact = await w.prisma.contact.findFirstOrThrow({ where: { companyId: w.a.companyId } });
     const get = (key: string, path: string) =>
-      handleRestRequest(new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } }), w.deps);
+      handleRestRequest(
+        new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } }),
+        w.deps,
+      );
     const own = await get(w.a.apiKey, `/contacts/${contact.id}`);
     expect(own.status).toBe(200);
     expect(((await own.json()) as { phone: string }).phone).toBe(contact.phone);

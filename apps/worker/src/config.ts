@@ -28,6 +28,8 @@ const schema = z.object({
   BREAKER_STABLE_MS: z.coerce.number().int().positive().default(30_000),
   RECONNECT_BASE_MS: z.coerce.number().int().positive().default(2_000),
   RECONNECT_MAX_MS: z.coerce.number().int().positive().default(60_000),
+  /** A new socket that shows no progress (QR, code, open, close) in this time counts as a failure. */
+  CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   STATUS_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(5_000),
   SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   STUCK_PROCESSING_MS: z.coerce.number().int().positive().default(300_000),

@@ -22,7 +22,10 @@ beforeAll(async () => {
   prefix = createTestPrefix("msgfaults");
   connection = createRedisConnection(testRedisUrl(), { forWorker: true });
   queues = new QueueRegistry({ connection, prefix });
-  server = new SimulatorServer({ restartAfterPairing: false, latency: { ackMs: 1, deliveredMs: 5, readMs: 60_000 } });
+  server = new SimulatorServer({
+    restartAfterPairing: false,
+    latency: { ackMs: 1, deliveredMs: 5, readMs: 60_000 },
+  });
   await server.start();
 });
 afterEach(async () => {
@@ -44,21 +47,39 @@ const workerEnv = () => ({
   CHILD_LOCK_MS: "3000",
 });
 
-async function setup(label: string, sessionCount: number): Promise<{ companyId: string; sessions: ChildSession[] }> {
+async function setup(
+  label: string,
+  sessionCount: number,
+): Promise<{ companyId: string; sessions: ChildSession[] }> {
   const company = await db.prisma.company.create({ data: { name: label, slug: `${label}-${prefix}` } });
   const sessions: ChildSession[] = [];
   for (let i = 0; i < sessionCount; i++) {
     const row = await db.prisma.whatsappSession.create({
-      data: { companyId: company.id, label: `${label}${i}`, engine: "SIMULATOR", status: "CONNECTED", pairedAt: new Date(0) },
+      data: {
+        companyId: company.id,
+        label: `${label}${i}`,
+        engine: "SIMULATOR",
+        status: "CONNECTED",
+        pairedAt: new Date(0),
+      },
     });
     const phone = `55119${label.length}${String(i).padStart(7, "0")}`;
-    sessions.push({ sessionId: row.id, companyId: company.id, creds: await prePair(server.simulator, row.id, phone) });
+    sessions.push({
+      sessionId: row.id,
+      companyId: company.id,
+      creds: await prePair(server.simulator, row.id, phone),
+    });
   }
   return { companyId: company.id, sessions };
 }
 
 const texts = (sessionId: string, n: number, tag: string) =>
-  Array.from({ length: n }, (_, i) => ({ sessionId, to: `55218${String(i % 50).padStart(7, "0")}`, type: "text", text: `${tag}-${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    sessionId,
+    to: `55218${String(i % 50).padStart(7, "0")}`,
+    type: "text",
+    text: `${tag}-${i}`,
+  }));
 
 const sentCount = (sessionIds: string[]) =>
   sessionIds.reduce((sum, id) => sum + server.simulator.sentLog(id).length, 0);
@@ -80,7 +101,10 @@ describe("company rate limit across two worker processes", () => {
     expect(server.simulator.sentLog(a.sessionId).length).toBeGreaterThan(0);
     expect(server.simulator.sentLog(b.sessionId).length).toBeGreaterThan(0);
 
-    await db.prisma.rateLimitPolicy.update({ where: { companyId }, data: { perCompanyPerMinute: 1000, version: 2 } });
+    await db.prisma.rateLimitPolicy.update({
+      where: { companyId },
+      data: { perCompanyPerMinute: 1000, version: 2 },
+    });
     await publishPolicyChanged(connection, prefix, companyId);
     const changedAt = Date.now();
     await waitFor(async () => sentCount(ids) === 20, 20_000);
@@ -94,7 +118,9 @@ describe("SIGKILL of the owner with messages in flight", () => {
     const { companyId, sessions } = await setup("kill", 10);
     const first = await spawnWorker(workerEnv(), sessions);
     children.push(first);
-    const inputs = sessions.flatMap((s) => texts(s.sessionId, total / sessions.length, s.sessionId.slice(-6)));
+    const inputs = sessions.flatMap((s) =>
+      texts(s.sessionId, total / sessions.length, s.sessionId.slice(-6)),
+    );
     for (let i = 0; i < inputs.length; i += 500) {
       await acceptOutboundMessages({ prisma: db.prisma, queues }, companyId, inputs.slice(i, i + 500));
     }
@@ -107,13 +133,17 @@ describe("SIGKILL of the owner with messages in flight", () => {
     children.push(await spawnWorker(workerEnv(), sessions));
     await waitFor(
       async () => (await db.prisma.message.count({ where: { companyId, sentAt: { not: null } } })) === total,
-      150_000,
-      500,
+      // ~30 msg/s on this shared 2-core machine under load; far quicker on an idle one.
+      400_000,
+      1_000,
     );
     const log = ids.flatMap((id) => server.simulator.sentLog(id));
-    const rows = await db.prisma.message.findMany({ where: { companyId }, select: { waMessageId: true, status: true } });
+    const rows = await db.prisma.message.findMany({
+      where: { companyId },
+      select: { waMessageId: true, status: true },
+    });
     expect(log).toHaveLength(total);
     expect(new Set(log.map((r) => r.messageId)).size).toBe(total);
     expect(new Set(rows.map((r) => r.waMessageId))).toEqual(new Set(log.map((r) => r.messageId)));
-  }, 240_000);
+  }, 480_000);
 });

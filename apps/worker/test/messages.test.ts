@@ -1,12 +1,13 @@
 // Messaging pipeline against real Postgres + Redis + the in-process WhatsApp simulator.
 import { MessageStatus } from "@zapflow/db";
-import { jobId } from "@zapflow/queue";
+import { jobId, QueueName } from "@zapflow/queue";
 import { listDeadLetters, retryDeadLetters } from "@zapflow/queue/services/dlq";
 import {
   acceptOutboundMessage,
   acceptOutboundMessages,
   ValidationError,
 } from "@zapflow/queue/services/messages";
+import { resumeSessionOutbound } from "@zapflow/queue/services/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, waitFor } from "./support/messaging-harness";
 
@@ -112,6 +113,9 @@ describe("send", () => {
     expect(rows.every((r) => r.sentAt && r.deliveredAt && r.readAt && r.attempts === 1)).toBe(true);
     const events = await h.db.prisma.event.count({ where: { type: "message.delivered" } });
     expect(events).toBeGreaterThanOrEqual(90);
+    // 180 receipts (delivered + read) arrived as far fewer status jobs.
+    const statusJobs = await h.queues.get(QueueName.messageStatus).getCompletedCount();
+    expect(statusJobs).toBeLessThan(90);
   });
 
   it("permanent error fails at once with a readable reason", async () => {
@@ -178,6 +182,33 @@ describe("send", () => {
     expect(h.sim.sentLog(sessionA).filter((s) => waIds.includes(s.messageId))).toHaveLength(0);
     expect(await statusOf(cancelled.message.id)).toBe(MessageStatus.CANCELLED);
   });
+});
+
+describe("ban signals", () => {
+  it("a WhatsApp rate-limit answer pauses the number until an operator resumes it", async () => {
+    const sessionB = await h.connectSession("second", "5511900000002");
+    h.sim.failNextSends(sessionB, 1, "rate_limited");
+    const first = await acceptOutboundMessage(deps(), h.companyId, {
+      sessionId: sessionB,
+      to: "5511910000000",
+      type: "text",
+      text: "one",
+    });
+    await waitFor(
+      async () =>
+        (await h.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionB } })).outboundPausedAt,
+    );
+    expect(await h.queues.send(sessionB).isPaused()).toBe(true);
+    expect(
+      await h.db.prisma.event.count({ where: { sessionId: sessionB, type: "session.outbound_paused" } }),
+    ).toBe(1);
+    await new Promise((r) => setTimeout(r, 2_500)); // past the first retry's backoff: still nothing sent
+    expect(h.sim.sentLog(sessionB)).toHaveLength(0);
+    await resumeSessionOutbound(deps(), h.companyId, sessionB, "test");
+    await waitFor(async () => SENT_OR_LATER.includes(await statusOf(first.message.id)), 20_000);
+    const row = await h.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionB } });
+    expect(row.outboundPausedAt).toBeNull();
+  }, 30_000);
 });
 
 describe("maintenance", () => {
@@ -247,5 +278,19 @@ describe("receive", () => {
     }).catch((e) => e);
     expect(err.code).toBe("CONTACT_OPTED_OUT");
     expect(await h.db.prisma.event.count({ where: { type: "contact.opted_out" } })).toBe(1);
+  });
+
+  it("downloads inbound media into storage in the background", async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+    const waId = h.sim.injectInbound(sessionA, {
+      from: "5511920000009",
+      media: { type: "image", data: bytes, mimeType: "image/jpeg", caption: "pic" },
+    });
+    const row = await waitFor(() =>
+      h.db.prisma.message.findFirst({ where: { waMessageId: waId, mediaStatus: "DOWNLOADED" } }),
+    );
+    expect(row.type).toBe("IMAGE");
+    expect(row.mediaStorageKey).toBe(`${h.companyId}/inbound/${row.id}`);
+    expect([...(await h.storage.read(row.mediaStorageKey as string))]).toEqual([...bytes]);
   });
 });

@@ -25,7 +25,10 @@ export function errorMessage(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const fields = fieldErrors(error);
     const first = Object.entries(fields)[0];
-    if (first) return `${first[0]}: ${first[1][0]}`;
+    if (first) {
+      const [field, [message = ""]] = first;
+      return message.startsWith(field) ? message : `${field}: ${message}`;
+    }
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 // contact-import job: streams the stored CSV, normalises phones, writes 1,000-row batches with
 // progress, stops between batches when cancelled, resumes from processedRows after a crash.
+import { rm } from "node:fs/promises";
 import { type ImportStatus, type PrismaClient, ImportStatus as Status } from "@zapflow/db";
 import {
   type ImportMapping,
@@ -160,5 +161,8 @@ export async function processContactImport(deps: ImportDeps, job: ContactImportJ
     where: { id: record.id, status: Status.RUNNING },
     data: { status: Status.COMPLETED, totalRows: dataRow, finishedAt: new Date() },
   });
-  return done.count ? Status.COMPLETED : Status.CANCELLED;
+  if (!done.count) return Status.CANCELLED;
+  // The upload has served its purpose; keep the storage dir from growing with every import.
+  await rm(path, { force: true });
+  return Status.COMPLETED;
 }

@@ -57,7 +57,7 @@ function messageEvent(
   };
 }
 
-const SENT_BATCH_MS = 5;
+const SENT_BATCH_MS = 10;
 const SENT_BATCH_MAX = 200;
 
 export class SendOutcomes {

@@ -67,6 +67,7 @@ export function createSessionsModule(opts: SessionsModuleOptions): SessionsModul
         stableConnectionMs: config.BREAKER_STABLE_MS,
         reconnectBaseMs: config.RECONNECT_BASE_MS,
         reconnectMaxMs: config.RECONNECT_MAX_MS,
+        connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       };
       manager = new SessionManager({
         engine: opts.engine,

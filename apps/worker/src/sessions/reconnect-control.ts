@@ -12,12 +12,15 @@ export interface ReconnectSettings {
   stableConnectionMs: number;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
+  /** A new socket must show progress (QR, pairing code, open or close) within this time. */
+  connectTimeoutMs: number;
 }
 
 export class ReconnectControl {
   private readonly breaker: CircuitBreaker;
   private retryTimer?: NodeJS.Timeout;
   private stableTimer?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   attempts = 0;
 
   constructor(
@@ -96,6 +99,18 @@ export class ReconnectControl {
     this.retryTimer.unref();
   }
 
+  /** Guards against an engine that never reports back on a new socket (a stalled handshake). */
+  watchConnect(onStalled: () => void): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(onStalled, this.settings.connectTimeoutMs);
+    this.watchdog.unref();
+  }
+
+  connectProgressed(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+  }
+
   cancelRetry(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -103,6 +118,7 @@ export class ReconnectControl {
 
   cancel(): void {
     this.cancelRetry();
+    this.connectProgressed();
     clearTimeout(this.stableTimer);
     this.stableTimer = undefined;
   }

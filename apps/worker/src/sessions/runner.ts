@@ -151,6 +151,7 @@ export class SessionRunner {
       ),
     });
     this.attach(session);
+    this.reconnect.watchConnect(() => void this.run(() => this.onStalled(session)));
     try {
       await session.connect();
     } catch (error) {
@@ -207,19 +208,29 @@ export class SessionRunner {
 
   // ---- engine events -------------------------------------------------------------------
 
+  private async onStalled(session: EngineSession): Promise<void> {
+    if (this.session !== session) return;
+    this.log.warn("engine reported no progress on a new socket: treating it as a timeout");
+    this.closeSocket("connect stalled");
+    await this.onFailure(`connect stalled: no answer within ${this.deps.settings.connectTimeoutMs} ms`);
+  }
+
   private async onConnection(session: EngineSession, state: ConnectionState, info?: DisconnectInfo) {
+    if (state !== "connecting") this.reconnect.connectProgressed();
     if (state === "open") return this.onOpen(session);
     if (state === "close") return this.onClose(info ?? { kind: "server_error" });
     // connecting / awaiting_*: the qr and pairingCode events carry what the user needs.
   }
 
   private async onQr(qr: string): Promise<void> {
+    this.reconnect.connectProgressed();
     if (this.pairingPhone) return; // pairing by code: the QR shown meanwhile is not wanted
     await this.setStatus(statusChanges.qr(qr));
   }
 
   private async onPairingCode(session: EngineSession, code: string): Promise<void> {
     if (this.session !== session || code === this.lastPairingCode) return;
+    this.reconnect.connectProgressed();
     this.lastPairingCode = code;
     await this.setStatus(statusChanges.pairingCode(code));
   }

@@ -5,6 +5,7 @@ import { type PrismaClient, SessionStatus } from "@zapflow/db";
 import { createTestDatabase, type TestDatabase } from "@zapflow/db/testing";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
 import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queue/testing";
+import type { WhatsappEngine } from "@zapflow/whatsapp";
 import { createSimulatorEngine, type SimulatorOptions, WhatsappSimulator } from "@zapflow/whatsapp/simulator";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -39,6 +40,8 @@ export interface SessionsHarness {
 
 export interface SessionsHarnessOptions {
   env?: Record<string, string>;
+  /** Another engine instead of the in-process simulator's (e.g. Baileys against a local server). */
+  engine?: WhatsappEngine;
   simulator?: SimulatorOptions;
   logLevel?: string;
 }
@@ -78,7 +81,7 @@ export async function createSessionsHarness(
     bus,
   };
   const module = createSessionsModule({
-    engine: createSimulatorEngine(sim, { clientId: config.workerId }),
+    engine: opts.engine ?? createSimulatorEngine(sim, { clientId: config.workerId }),
     connection,
   });
   await module.start(ctx);

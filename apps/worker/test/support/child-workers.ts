@@ -2,7 +2,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSimulatorEngine, InMemoryAuthStore, type WhatsappSimulator } from "@zapflow/whatsapp/simulator";
+import {
+  createSimulatorEngine,
+  InMemoryAuthStore,
+  type WhatsappSimulator,
+} from "@zapflow/whatsapp/simulator";
 import { LIMITS_OFF } from "./messaging-harness";
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), "send-worker-child.ts");
@@ -16,7 +20,10 @@ export interface ChildSession {
 /** Pairs `sessionId` with `phone` on the simulator and returns the creds a worker logs in with. */
 export async function prePair(sim: WhatsappSimulator, sessionId: string, phone: string): Promise<unknown> {
   const store = new InMemoryAuthStore();
-  const session = createSimulatorEngine(sim, { clientId: "pairing" }).createSession({ sessionId, authStore: store });
+  const session = createSimulatorEngine(sim, { clientId: "pairing" }).createSession({
+    sessionId,
+    authStore: store,
+  });
   const opened = new Promise<void>((resolve) => session.on("connection", (s) => s === "open" && resolve()));
   session.on("qr", () => sim.scanQr(sessionId, phone));
   await session.connect();
@@ -32,7 +39,10 @@ export interface WorkerChild {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnWorker(env: Record<string, string>, sessions: ChildSession[]): Promise<WorkerChild> {
+export async function spawnWorker(
+  env: Record<string, string>,
+  sessions: ChildSession[],
+): Promise<WorkerChild> {
   const child = spawn(process.execPath, ["--import", "tsx", childScript], {
     env: { ...process.env, ...LIMITS_OFF, ...env, CHILD_SESSIONS: JSON.stringify(sessions) },
     stdio: ["ignore", "pipe", "pipe"],

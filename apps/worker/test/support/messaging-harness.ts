@@ -38,6 +38,7 @@ export interface Harness {
   sim: WhatsappSimulator;
   ctx: WorkerContext;
   messages: ReturnType<typeof createMessagesModule>;
+  storage: LocalDiskStorage;
   maintenance: ReturnType<typeof createMaintenanceModule>;
   companyId: string;
   connectSession(label: string, phone: string): Promise<string>;
@@ -71,11 +72,12 @@ export async function createHarness(
     metrics: new Registry(),
     bus: new SessionBus(),
   };
+  const storage = new LocalDiskStorage(mediaDir);
   const messages = createMessagesModule({
     connection,
     queues,
-    storage: new LocalDiskStorage(mediaDir),
-    receiptFlushMs: 20,
+    storage,
+    receiptFlushMs: 100,
     policyTtlMs: 500,
     ...opts,
   });
@@ -126,6 +128,7 @@ export async function createHarness(
     sim,
     ctx,
     messages,
+    storage,
     maintenance,
     companyId: company.id,
     connectSession,
@@ -143,7 +146,7 @@ export async function createHarness(
 }
 
 export async function waitFor<T>(
-  fn: () => Promise<T | undefined | false>,
+  fn: () => Promise<T | undefined | false | null>,
   timeoutMs = 15_000,
   stepMs = 50,
 ): Promise<T> {

@@ -25,7 +25,7 @@ const messages = createMessagesModule({
   connection,
   lockDurationMs: Number(process.env.CHILD_LOCK_MS ?? 30_000),
   policyTtlMs: 1_000,
-  receiptFlushMs: 20,
+  receiptFlushMs: 200,
 });
 await messages.start({ config, workerId: config.workerId, prisma, logger, metrics: new Registry(), bus });
 const engine = createRemoteSimulatorEngine(process.env.SIM_URL as string, { clientId: config.workerId });
@@ -33,14 +33,20 @@ for (const s of sessions) {
   const store = new InMemoryAuthStore();
   await store.writeCreds(s.creds);
   const session = engine.createSession({ sessionId: s.sessionId, authStore: store });
-  const opened = new Promise<void>((resolve) => session.on("connection", (state) => state === "open" && resolve()));
-  session.on("receipts", (receipts) => bus.emit("receipts", { sessionId: s.sessionId, companyId: s.companyId, receipts }));
+  const opened = new Promise<void>((resolve) =>
+    session.on("connection", (state) => state === "open" && resolve()),
+  );
+  session.on("receipts", (receipts) =>
+    bus.emit("receipts", { sessionId: s.sessionId, companyId: s.companyId, receipts }),
+  );
   await session.connect();
   await opened;
   bus.markReady({ sessionId: s.sessionId, companyId: s.companyId, engine: session });
 }
 setInterval(() => {
-  void Promise.resolve(messages.healthy?.()).then((up) => process.stdout.write(`HEALTH ${up ? "up" : "down"}\n`));
+  void Promise.resolve(messages.healthy?.()).then((up) =>
+    process.stdout.write(`HEALTH ${up ? "up" : "down"}\n`),
+  );
 }, 500);
 process.stdout.write("READY\n");
 process.on("SIGTERM", () => {

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ImportStatus, type Prisma, type PrismaClient } from "@zapflow/db";
+import { ImportStatus, MessageDirection, MessageStatus, type Prisma, type PrismaClient } from "@zapflow/db";
 import {
   decodeCsvBytes,
   type ImportRowError,
@@ -125,6 +125,18 @@ export async function updateContact(
     }
   }
   const optOutChanged = input.optedOut !== undefined && input.optedOut !== current.optedOut;
+  if (optOutChanged && input.optedOut) {
+    // Respected everywhere: what is still queued to this contact (campaign batches included) is not sent.
+    await prisma.message.updateMany({
+      where: {
+        companyId,
+        contactId: current.id,
+        direction: MessageDirection.OUTBOUND,
+        status: MessageStatus.QUEUED,
+      },
+      data: { status: MessageStatus.CANCELLED, lastError: "Contact opted out" },
+    });
+  }
   const row = await prisma.contact.update({
     where: { id: current.id },
     data: {

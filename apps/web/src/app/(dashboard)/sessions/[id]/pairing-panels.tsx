@@ -63,9 +63,11 @@ export function QrPanel({ session }: { session: LiveSession }) {
         <p className="text-sm text-slate-500">
           {session.status === "CONNECTED"
             ? "This number is paired and connected."
-            : session.status === "CONNECTING" || session.status === "RECONNECTING"
-              ? "Connecting… the QR code appears here in a moment."
-              : "Press Connect to show a QR code."}
+            : session.status === "AWAITING_PAIRING_CODE"
+              ? "Pairing with a code instead (see the code panel)."
+              : session.status === "CONNECTING" || session.status === "RECONNECTING"
+                ? "Connecting… the QR code appears here in a moment."
+                : "Press Connect to show a QR code."}
         </p>
       )}
     </Card>
