@@ -116,10 +116,15 @@ describe("disconnect handling", () => {
     it(`${code} → RECONNECTING with backoff, counted by the breaker, then CONNECTED`, async () => {
       const { id } = await connected(`c${code}`);
       h.sim.disconnect(id, code);
-      await waitFor(async () => (await row(id)).lastDisconnectCode === code, { what: "failure recorded" });
-      const failed = await row(id);
-      expect(failed.consecutiveFailures).toBe(1);
-      expect(failed.reconnectAttempts).toBe(1);
+      // Read in one go: the reconnect (50 ms backoff) may already have reset the attempt counter.
+      const failed = await waitFor(
+        async () => {
+          const r = await row(id);
+          return r.lastDisconnectCode === code ? r : undefined;
+        },
+        { what: "failure recorded" },
+      );
+      expect(failed.consecutiveFailures).toBe(1); // cleared only after BREAKER_STABLE_MS connected
       expect(failed.lastFailureReason).toContain(String(code));
       await reconnected(id, 2);
       expect(

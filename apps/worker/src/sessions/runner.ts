@@ -1,7 +1,7 @@
 // One owned session on this worker: its engine socket, listeners, timers and reconnect policy.
 // Every engine event and command runs on one promise chain, so state changes never interleave.
 // Everything the runner creates (engine session, listeners, timers) is released on stop.
-import { BreakerState, type PrismaClient, SessionStatus } from "@zapflow/db";
+import { type BreakerState, type PrismaClient, SessionStatus } from "@zapflow/db";
 import type { ConnectionState, DisconnectInfo, EngineSession, WhatsappEngine } from "@zapflow/whatsapp";
 import type { Logger } from "pino";
 import type { SessionBus } from "../session-bus";
@@ -9,7 +9,7 @@ import { PostgresAuthStore } from "./auth-store";
 import { decideDisconnect } from "./disconnect-policy";
 import { bindEngineEvents } from "./engine-listeners";
 import { ReconnectControl, type ReconnectSettings } from "./reconnect-control";
-import { statusChanges } from "./status-changes";
+import { BREAKER_CLOSED, identityPatch, statusChanges } from "./status-changes";
 import type { StatusChange, StatusWriter } from "./status-writer";
 
 export type SessionSettings = ReconnectSettings;
@@ -240,12 +240,7 @@ export class SessionRunner {
     this.paired = true;
     await this.deps.prisma.whatsappSession.update({
       where: { id: this.sessionId },
-      data: {
-        jid: me.jid,
-        phone: me.phone,
-        lid: me.lid ?? null,
-        ...(firstPairing ? { pairedAt: new Date() } : {}),
-      },
+      data: identityPatch(me, firstPairing),
     });
   }
 
@@ -260,10 +255,7 @@ export class SessionRunner {
 
   private async onStable(session: EngineSession): Promise<void> {
     if (this.session !== session || !this.open || !this.reconnect.recordStable()) return;
-    await this.deps.prisma.whatsappSession.update({
-      where: { id: this.sessionId },
-      data: { breakerState: BreakerState.CLOSED, consecutiveFailures: 0, breakerOpenedAt: null },
-    });
+    await this.deps.prisma.whatsappSession.update({ where: { id: this.sessionId }, data: BREAKER_CLOSED });
   }
 
   private async onClose(info: DisconnectInfo): Promise<void> {

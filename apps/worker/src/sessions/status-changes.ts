@@ -19,6 +19,25 @@ export const CLEARED_PAIRING = {
   pairingCodeExpiresAt: null,
 } satisfies Prisma.WhatsappSessionUpdateInput;
 
+export const BREAKER_CLOSED = {
+  breakerState: BreakerState.CLOSED,
+  consecutiveFailures: 0,
+  breakerOpenedAt: null,
+} satisfies Prisma.WhatsappSessionUpdateInput;
+
+/** The account's identity, written when the engine reports a login. */
+export function identityPatch(
+  me: { jid: string; phone: string; lid?: string },
+  firstPairing: boolean,
+): Prisma.WhatsappSessionUpdateInput {
+  return {
+    jid: me.jid,
+    phone: me.phone,
+    lid: me.lid ?? null,
+    ...(firstPairing ? { pairedAt: new Date() } : {}),
+  };
+}
+
 /** Final states: the session will not reconnect on its own. */
 const ENDED = { ...CLEARED_PAIRING, ...RELEASED_OWNER, desiredState: SessionDesiredState.DISCONNECTED };
 
