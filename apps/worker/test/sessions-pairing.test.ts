@@ -108,7 +108,10 @@ describe("pairing through the lifecycle queue", () => {
     await waitFor(async () => (await row(id)).qrCode, { what: "QR" });
     await new Promise((r) => setTimeout(r, 300)); // let the queued job run too
     expect(h.sim.connectionLog(id)).toHaveLength(1);
-    expect([results[2], results[3]].sort()).toEqual(["already-running", "started"]);
+    // Whoever came first (a queued job or a direct call) started it; every other call found it running.
+    const direct = [results[2], results[3]];
+    expect(direct.filter((r) => r === "started").length).toBeLessThanOrEqual(1);
+    expect(direct.every((r) => r === "started" || r === "already-running")).toBe(true);
   });
 
   it("stop closes the socket without logging out; logout wipes the auth state", async () => {

@@ -59,6 +59,7 @@ export async function spawnWorker(
   };
   let stderr = "";
   child.stderr?.on("data", (d) => {
+    if (process.env.CHILD_STDERR) process.stderr.write(d);
     stderr = (stderr + String(d)).slice(-4000);
   });
   await new Promise<void>((resolve, reject) => {
