@@ -154,10 +154,9 @@ async function handleFailure(
   const errors = withAttemptError(row, { attempt, at: new Date().toISOString(), error: message, code });
   const log = { messageId: row.id, sessionId: sender.sessionId, companyId: row.companyId, attempt, code };
   const banSignal = err instanceof SendError && (err.kind === "restricted" || err.kind === "rate_limited");
-  const rateReason = deps.banSignals.record(
-    sender.sessionId,
-    err instanceof SendError && err.kind !== "not_connected",
-  );
+  // Only WhatsApp's answers count towards the failure rate (not our DB or a closed socket).
+  const fromWhatsapp = err instanceof SendError && err.kind !== "not_connected";
+  const rateReason = fromWhatsapp ? deps.banSignals.record(sender.sessionId, true) : undefined;
   if (banSignal || rateReason) {
     await deps.banSignals.pause(
       sender.sessionId,

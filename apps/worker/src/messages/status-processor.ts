@@ -34,6 +34,11 @@ export async function processStatuses(
       data: { status: MessageStatus.DELIVERED, deliveredAt: now },
       select,
     });
+    // A receipt proves the send: rows whose SENT write was lost (e.g. Postgres restarting) get sentAt.
+    const unsent = toDelivered.map((m) => m.id);
+    if (unsent.length) {
+      await tx.message.updateMany({ where: { id: { in: unsent }, sentAt: null }, data: { sentAt: now } });
+    }
     const toRead = read.size
       ? await tx.message.updateManyAndReturn({
           where: {
