@@ -19,6 +19,8 @@ const schema = z.object({
   WA_WEBSOCKET_URL: z.string().optional(),
   /** Baileys against the protocol simulator: its root public key (base64). Refused in production. */
   WA_TRUSTED_ROOT_KEY: z.string().optional(),
+  /** Baileys against the protocol simulator: its admin API, for the demo "simulate scan" controls. */
+  WA_PROTOCOL_SIM_ADMIN_URL: z.string().optional(),
   MAX_SESSIONS: z.coerce.number().int().positive().default(50),
   SESSION_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),

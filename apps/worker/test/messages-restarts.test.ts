@@ -189,9 +189,23 @@ async function sendRun(
     120_000,
     500,
   ).catch(async (err) => {
-    const rows = await database.prisma.message.groupBy({ by: ["status"], where: { companyId: company.id, sentAt: null }, _count: true });
-    const sample = await database.prisma.message.findFirst({ where: { companyId: company.id, sentAt: null } });
-    console.log("DIAG", worker?.process.exitCode, worker?.process.signalCode, worker?.healthy, sent(), JSON.stringify(rows), JSON.stringify(sample));
+    const rows = await database.prisma.message.groupBy({
+      by: ["status"],
+      where: { companyId: company.id, sentAt: null },
+      _count: true,
+    });
+    const sample = await database.prisma.message.findFirst({
+      where: { companyId: company.id, sentAt: null },
+    });
+    console.log(
+      "DIAG",
+      worker?.process.exitCode,
+      worker?.process.signalCode,
+      worker?.healthy,
+      sent(),
+      JSON.stringify(rows),
+      JSON.stringify(sample),
+    );
     throw err;
   });
   const log = ids.flatMap((id) => server.simulator.sentLog(id));

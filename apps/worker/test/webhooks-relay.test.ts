@@ -6,6 +6,7 @@ import { testRedisUrl } from "@zapflow/queue/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../src/testing/wait";
+import type { WebhookSettings } from "../src/webhooks/config";
 import { postWebhook } from "../src/webhooks/http-post";
 import { createWebhooksModule } from "../src/webhooks/module";
 import { claimDueDeliveries, relayOnce } from "../src/webhooks/relay";
@@ -46,6 +47,20 @@ const allSettled = (endpointId: string, n: number) =>
       })) === n,
     { timeoutMs: 30_000, what: `${n} deliveries succeeded` },
   );
+
+/** Runs `body` with a webhooks module (relay + consumer) started on the harness's Redis. */
+async function runModule(
+  settings: Partial<WebhookSettings>,
+  body: (m: ReturnType<typeof createWebhooksModule>) => Promise<unknown>,
+): Promise<void> {
+  const webhooks = createWebhooksModule({ connection: h.connection, queues: h.queues, settings });
+  await webhooks.start(h.context());
+  try {
+    await body(webhooks);
+  } finally {
+    await webhooks.stop();
+  }
+}
 
 describe("relay", () => {
   it("two claimers at once never claim the same row (FOR UPDATE SKIP LOCKED)", async () => {
@@ -92,7 +107,8 @@ describe("relay", () => {
         connection,
         module: createWebhooksModule({
           connection,
-          settings: { ...FAST_SETTINGS, relayIntervalMs: 20, relayBatch: 25 },
+          // A long timeout: a slow (loaded) receiver must not turn into a legitimate retry here.
+          settings: { ...FAST_SETTINGS, timeoutMs: 10_000, relayIntervalMs: 20, relayBatch: 25 },
         }),
       };
     });
@@ -105,6 +121,12 @@ describe("relay", () => {
         m.connection.disconnect();
       }
     }
+    const attempts = await h.db.prisma.webhookDelivery.groupBy({
+      by: ["attempts"],
+      where: { endpointId: ep.id },
+      _count: true,
+    });
+    expect(attempts).toEqual([{ attempts: 1, _count: 300 }]);
     const ids = h.receiver.on("/twice").map((r) => String(r.headers["zapflow-delivery"]));
     expect(ids).toHaveLength(300);
     expect(new Set(ids).size).toBe(300);
@@ -138,17 +160,7 @@ describe("relay", () => {
     const rows = await h.db.prisma.webhookDelivery.findMany({ where: { endpointId: ep.id } });
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.nextAttemptAt.getTime() <= Date.now())).toBe(true);
-    const webhooks = createWebhooksModule({
-      connection: h.connection,
-      queues: h.queues,
-      settings: FAST_SETTINGS,
-    });
-    await webhooks.start(h.context());
-    try {
-      await allSettled(ep.id, 10);
-    } finally {
-      await webhooks.stop();
-    }
+    await runModule(FAST_SETTINGS, () => allSettled(ep.id, 10));
     expect(h.receiver.on("/outage")).toHaveLength(10);
   });
 
@@ -163,17 +175,7 @@ describe("relay", () => {
       where: { endpointId: ep.id },
       data: { status: WebhookDeliveryStatus.DELIVERING, nextAttemptAt: new Date(Date.now() - 1_000) },
     });
-    const webhooks = createWebhooksModule({
-      connection: h.connection,
-      queues: h.queues,
-      settings: FAST_SETTINGS,
-    });
-    await webhooks.start(h.context());
-    try {
-      await allSettled(ep.id, 1);
-    } finally {
-      await webhooks.stop();
-    }
+    await runModule(FAST_SETTINGS, () => allSettled(ep.id, 1));
     expect(h.receiver.on("/lapsed")).toHaveLength(1);
   });
 
@@ -182,22 +184,14 @@ describe("relay", () => {
       h.companyB,
       h.receiver.respond("/nudged", () => ({ status: 200 })),
     );
-    const webhooks = createWebhooksModule({
-      connection: h.connection,
-      queues: h.queues,
-      settings: { ...FAST_SETTINGS, relayIntervalMs: 60_000 },
-    });
-    await webhooks.start(h.context());
-    try {
+    await runModule({ ...FAST_SETTINGS, relayIntervalMs: 60_000 }, async (webhooks) => {
       await waitFor(() => webhooks.healthy?.(), { what: "first relay pass" });
       await recordMany(h.companyB, 1, "contact.opted_out");
       const started = Date.now();
       await nudgeWebhookRelay(h.connection, h.prefix);
       await allSettled(ep.id, 1);
       expect(Date.now() - started).toBeLessThan(5_000);
-    } finally {
-      await webhooks.stop();
-    }
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 // Picks the WhatsApp engine from the config:
 //   WA_ENGINE=baileys   → real Baileys (WA_WEBSOCKET_URL may point at the protocol simulator,
-//                         whose root key WA_TRUSTED_ROOT_KEY (base64) is trusted — never in production)
+//                         whose root key WA_TRUSTED_ROOT_KEY (base64) is trusted — never in production;
+//                         WA_PROTOCOL_SIM_ADMIN_URL adds its demo controls: "simulate scan" etc.)
 //   WA_ENGINE=simulator → a SimulatorServer at WA_SIMULATOR_URL (several worker processes share it),
 //                         or an in-process WhatsappSimulator when no URL is set.
 import { createBaileysEngine, type EngineLogger, type WhatsappEngine } from "@zapflow/whatsapp";
@@ -11,6 +12,7 @@ import {
   WhatsappSimulator,
 } from "@zapflow/whatsapp/simulator";
 import type { WorkerConfig } from "../config";
+import { ProtocolSimControls } from "./protocol-sim-controls";
 
 /** Demo/test controls of a simulator ("the phone scans the QR"), in-process or over HTTP. */
 export interface SimulatorControls {
@@ -31,14 +33,15 @@ export interface EngineSelection {
 export function selectEngine(config: WorkerConfig, logger?: EngineLogger): EngineSelection {
   if (config.WA_ENGINE === "baileys") {
     const root = config.WA_TRUSTED_ROOT_KEY ? Buffer.from(config.WA_TRUSTED_ROOT_KEY, "base64") : undefined;
-    return {
-      engine: createBaileysEngine({
-        waWebSocketUrl: config.WA_WEBSOCKET_URL,
-        trustedRootPublicKey: root,
-        operationTimeoutMs: config.SEND_TIMEOUT_MS,
-        logger,
-      }),
-    };
+    const engine = createBaileysEngine({
+      waWebSocketUrl: config.WA_WEBSOCKET_URL,
+      trustedRootPublicKey: root,
+      operationTimeoutMs: config.SEND_TIMEOUT_MS,
+      logger,
+    });
+    if (!config.WA_PROTOCOL_SIM_ADMIN_URL) return { engine };
+    const controls = new ProtocolSimControls(config.WA_PROTOCOL_SIM_ADMIN_URL);
+    return { engine: controls.track(engine), simulator: controls };
   }
   const options = { clientId: config.workerId, operationTimeoutMs: config.SEND_TIMEOUT_MS };
   if (config.WA_SIMULATOR_URL) {

@@ -14,6 +14,7 @@ import type { Redis } from "ioredis";
 import type { WorkerContext } from "../context";
 import type { WorkerModule } from "../module";
 import { loadWebhookSettings, type WebhookSettings } from "./config";
+import { WebhookMetrics } from "./metrics";
 import { processWebhookDelivery } from "./processor";
 import { RelayLoop } from "./relay";
 import { purgeFinishedDeliveries } from "./retention";
@@ -26,8 +27,6 @@ export interface WebhooksModuleOptions {
   queues?: QueueRegistry;
   /** Overrides of the WEBHOOK_* env settings. */
   settings?: Partial<WebhookSettings>;
-  /** false: only relay, do not consume the delivery queue (tests of the relay alone). */
-  consume?: boolean;
 }
 
 export function createWebhooksModule(opts: WebhooksModuleOptions = {}): WorkerModule & {
@@ -55,15 +54,20 @@ export function createWebhooksModule(opts: WebhooksModuleOptions = {}): WorkerMo
       const queues = opts.queues ?? new QueueRegistry({ connection: conn, prefix });
       if (!opts.queues) closers.unshift(() => queues.close());
 
-      if (opts.consume !== false) {
-        const worker: Worker = createQueueWorker(
-          QueueName.webhookDelivery,
-          (data) => processWebhookDelivery({ prisma, logger, settings }, data),
-          { connection: conn, prefix, concurrency: settings.concurrency },
-        );
-        worker.on("error", (err) => logger.warn({ err }, "webhook worker error"));
-        closers.unshift(() => closeQueueWorker(worker));
-      }
+      const metrics = new WebhookMetrics(ctx.metrics, prisma);
+      const worker: Worker = createQueueWorker(
+        QueueName.webhookDelivery,
+        async (data) => {
+          const end = metrics.duration.startTimer();
+          const outcome = await processWebhookDelivery({ prisma, logger, settings }, data);
+          end();
+          metrics.attempts.inc({ outcome });
+          return outcome;
+        },
+        { connection: conn, prefix, concurrency: settings.concurrency },
+      );
+      worker.on("error", (err) => logger.warn({ err }, "webhook worker error"));
+      closers.unshift(() => closeQueueWorker(worker));
 
       const loop = new RelayLoop(
         { prisma, queues, logger, batch: settings.relayBatch, leaseMs: settings.claimLeaseMs },

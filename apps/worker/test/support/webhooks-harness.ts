@@ -19,7 +19,7 @@ import type { WebhookSettings } from "../../src/webhooks/config";
 /** Short schedule so retries and dead-lettering happen within a test. */
 export const FAST_SETTINGS: Partial<WebhookSettings> = {
   allowPrivate: true,
-  timeoutMs: 500,
+  timeoutMs: 1_500,
   maxAttempts: 3,
   backoffBaseMs: 100,
   backoffCapMs: 400,
