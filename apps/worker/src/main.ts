@@ -21,6 +21,7 @@ import type { WorkerModule } from "./module";
 import { SessionBus } from "./session-bus";
 import { selectEngine } from "./sessions/engine-factory";
 import { createSessionsModule } from "./sessions/module";
+import { createWebhooksModule } from "./webhooks/module";
 
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 const DUPLICATE_SIGNAL_MS = 1_000;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     createContactsModule({ connection }),
     createCampaignsModule({ connection, queues }),
     createMaintenanceModule({ connection, queues }),
+    createWebhooksModule(),
   ];
   const started: WorkerModule[] = [];
   const simulatorApi =

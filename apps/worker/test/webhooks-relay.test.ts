@@ -6,7 +6,7 @@ import { testRedisUrl } from "@zapflow/queue/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../src/testing/wait";
-import type { WebhookSettings } from "../src/webhooks/config";
+import { loadWebhookSettings, type WebhookSettings } from "../src/webhooks/config";
 import { postWebhook } from "../src/webhooks/http-post";
 import { createWebhooksModule } from "../src/webhooks/module";
 import { claimDueDeliveries, relayOnce } from "../src/webhooks/relay";
@@ -231,6 +231,15 @@ describe("retention", () => {
 });
 
 describe("SSRF guard", () => {
+  it("allows private targets in production only with WEBHOOK_ALLOW_PRIVATE=true", () => {
+    expect(loadWebhookSettings({ NODE_ENV: "production" }).allowPrivate).toBe(false);
+    expect(loadWebhookSettings({ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE: "true" }).allowPrivate).toBe(
+      true,
+    );
+    expect(loadWebhookSettings({ NODE_ENV: "development" }).allowPrivate).toBe(true);
+    expect(() => loadWebhookSettings({ WEBHOOK_TIMEOUT_MS: "soon" })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+  });
+
   it("refuses non-http(s) URLs", () => {
     for (const url of ["ftp://example.com/x", "file:///etc/passwd", "gopher://a", "not a url"]) {
       expect(() => checkWebhookUrl(url, true)).toThrow(/http or https|Invalid webhook URL/);

@@ -45,7 +45,8 @@ export function createWebhooksModule(opts: WebhooksModuleOptions = {}): WorkerMo
     async start(ctx: WorkerContext) {
       const { prisma, config } = ctx;
       const logger = ctx.logger.child({ module: "webhooks" });
-      const settings = { ...loadWebhookSettings(), ...opts.settings };
+      const env = { ...process.env, NODE_ENV: config.NODE_ENV };
+      const settings = { ...loadWebhookSettings(env), ...opts.settings };
       const prefix = config.REDIS_PREFIX;
       const conn =
         opts.connection ?? createRedisConnection(config.REDIS_URL, { forWorker: true, name: ctx.workerId });

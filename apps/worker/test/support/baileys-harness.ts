@@ -5,12 +5,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SessionStatus } from "@zapflow/db";
+import { enqueueSessionLifecycle } from "@zapflow/queue";
 import { ProtocolSimulator, type RunningSimulator } from "@zapflow/whatsapp/protocol-sim";
 import { loadConfig } from "../../src/config";
 import { createMessagesModule } from "../../src/messages/module";
 import { type SimulatorControls, selectEngine } from "../../src/sessions/engine-factory";
 import { LocalDiskStorage } from "../../src/storage/local";
-import { createSessionsHarness, type SessionsHarness } from "../../src/testing";
+import { createSessionsHarness, type SessionsHarness, waitFor } from "../../src/testing";
 import { LIMITS_OFF } from "./messaging-harness";
 
 export interface BaileysHarness {
@@ -19,6 +21,9 @@ export interface BaileysHarness {
   running: RunningSimulator;
   controls: SimulatorControls;
   storage: LocalDiskStorage;
+  /** A new session started through the lifecycle queue, its real Baileys QR scanned through the
+   *  demo controls; resolves with the session id once CONNECTED with its identity. */
+  pairByQr(label: string, phone: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,7 @@ export async function createBaileysHarness(
   if (!selection.simulator) throw new Error("engine factory gave no protocol-sim controls");
   const h = await createSessionsHarness(label, {
     engine: selection.engine,
-    env: { STATUS_DEBOUNCE_MS: "0", ...opts.env },
+    env: { STATUS_DEBOUNCE_MS: "0", WA_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...opts.env },
   });
   const mediaDir = await mkdtemp(join(tmpdir(), "zf-baileys-media-"));
   const storage = new LocalDiskStorage(mediaDir);
@@ -72,6 +77,16 @@ export async function createBaileysHarness(
     running,
     controls: selection.simulator,
     storage,
+    async pairByQr(sessionLabel, phone) {
+      const id = await h.createSession(sessionLabel);
+      await enqueueSessionLifecycle(h.queues, { action: "start", sessionId: id, companyId: h.companyId });
+      const row = () => h.prisma.whatsappSession.findUniqueOrThrow({ where: { id } });
+      await waitFor(async () => (await row()).qrCode, { what: "QR from Baileys on the row", timeoutMs: 20_000 });
+      await selection.simulator!.scanQr(id, phone);
+      await h.waitForStatus(id, SessionStatus.CONNECTED, 20_000);
+      await waitFor(async () => (await row()).phone === phone, { what: "identity on the row" });
+      return id;
+    },
     async close() {
       await messages?.stop();
       await h.close();

@@ -52,6 +52,9 @@ interface Live {
   qrShown: boolean;
   /** After requestPairingCode() the QR refs Baileys keeps rotating are no longer shown. */
   pairingByCode: boolean;
+  /** Settles at the first QR: the server took the socket as a new companion (not a login). */
+  registering: Promise<void>;
+  markRegistering: () => void;
   aborter: AbortController;
   /** creds.update writes, in order. */
   credsWrites: Promise<void>;
@@ -121,12 +124,18 @@ export class BaileysEngineSession implements EngineSession {
     const closed = new Promise<void>((resolve) => {
       markClosed = resolve;
     });
+    let markRegistering = () => {};
+    const registering = new Promise<void>((resolve) => {
+      markRegistering = resolve;
+    });
     const live: Live = {
       sock,
       auth,
       open: false,
       qrShown: false,
       pairingByCode: false,
+      registering,
+      markRegistering,
       aborter: new AbortController(),
       credsWrites: Promise.resolve(),
       closed,
@@ -145,6 +154,7 @@ export class BaileysEngineSession implements EngineSession {
     });
     sock.ev.on("connection.update", (update) => {
       if (this.live !== live) return;
+      if (update.qr) live.markRegistering();
       if (update.qr && !live.pairingByCode) {
         if (!live.qrShown) this.events.emit("connection", "awaiting_qr");
         live.qrShown = true;
@@ -242,6 +252,9 @@ export class BaileysEngineSession implements EngineSession {
       live,
       async () => {
         await live.sock.waitForSocketOpen();
+        // Baileys sets creds.me at once: asked before the handshake chose registration, the
+        // socket would log in as that number instead, and the server answers 401.
+        await live.registering;
         return live.sock.requestPairingCode(digits);
       },
       "requestPairingCode",

@@ -1,4 +1,5 @@
 // Campaigns API: dashboard (tRPC) and integrators (REST via trpc-to-openapi, scoped API keys).
+import { audienceSchema } from "@zapflow/db/domain";
 import { z } from "zod";
 import { companyProcedure, createTRPCRouter } from "../trpc";
 import {
@@ -73,6 +74,10 @@ export const campaignsRouter = createTRPCRouter({
     .input(byId)
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) => campaigns.deleteCampaign(ctx.prisma, ctx.companyId, input.id)),
+
+  audienceCount: read
+    .input(z.object({ audience: audienceSchema }))
+    .query(({ ctx, input }) => campaigns.countAudience(ctx.prisma, ctx.companyId, input.audience)),
 
   preview: read
     .input(previewInput)

@@ -155,6 +155,17 @@ export function audienceWhere(companyId: string, audience: Audience): Prisma.Con
 
 const MISSING_SCAN = 5_000;
 
+/** Who an audience reaches, and who it leaves out (opted out; no WhatsApp JID = invalid number). */
+export async function countAudience(prisma: PrismaClient, companyId: string, audience: Audience) {
+  const where = audienceWhere(companyId, audience);
+  const [total, optedOut, invalid] = await Promise.all([
+    prisma.contact.count({ where }),
+    prisma.contact.count({ where: { AND: [where, { optedOut: true }] } }),
+    prisma.contact.count({ where: { AND: [where, { optedOut: false, jid: null }] } }),
+  ]);
+  return { total, eligible: total - optedOut - invalid, optedOut, invalid };
+}
+
 /** Renders every variant for one real contact, counts the audience and flags missing variables. */
 export async function previewCampaign(
   prisma: PrismaClient,
@@ -165,11 +176,7 @@ export async function previewCampaign(
   const campaign = await load(prisma, companyId, id);
   const audience = campaign.audience as Audience;
   const where = audienceWhere(companyId, audience);
-  const [total, optedOut, invalid] = await Promise.all([
-    prisma.contact.count({ where }),
-    prisma.contact.count({ where: { AND: [where, { optedOut: true }] } }),
-    prisma.contact.count({ where: { AND: [where, { optedOut: false, jid: null }] } }),
-  ]);
+  const counts = await countAudience(prisma, companyId, audience);
   const eligibleWhere: Prisma.ContactWhereInput = { AND: [where, { optedOut: false, jid: { not: null } }] };
   const contact = contactId
     ? await prisma.contact.findFirst({ where: { id: contactId, companyId } })
@@ -212,7 +219,7 @@ export async function previewCampaign(
     }
   }
   return {
-    audience: { total, eligible: total - optedOut - invalid, optedOut, invalid },
+    audience: counts,
     contact: contact ? { id: contact.id, name: contact.name, phone: contact.phone } : null,
     rendered: contact ? campaign.variants.map((v) => renderTemplate(v, contactVariables(contact))) : [],
     missingVariables: {
