@@ -19,8 +19,20 @@ export REDIS_URL="${REDIS_URL:-$DEFAULT_REDIS_URL}"
 export PORT="${PORT:-3000}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 export WORKER_PORT="${WORKER_PORT:-3001}"
-# The demo pairs numbers against the in-process WhatsApp simulator, so no phone is needed.
-export WA_ENGINE="${WA_ENGINE:-simulator}"
+# The demo pairs numbers against a simulator, so no phone is needed. DEMO_ENGINE picks which:
+#   protocol-sim (default) — real, unmodified Baileys in the worker against the WhatsApp Web protocol
+#                            simulator on loopback (see "Demo with real Baileys" in the README);
+#   simulator              — the in-process fake WhatsApp behind the engine interface;
+#   off                    — WA_ENGINE as set (the default when WA_ENGINE is set: baileys = a real phone).
+if [[ -z "${DEMO_ENGINE:-}" ]]; then
+  if [[ -n "${WA_ENGINE:-}" ]]; then DEMO_ENGINE=off; else DEMO_ENGINE=protocol-sim; fi
+fi
+case "$DEMO_ENGINE" in
+  protocol-sim) export WA_ENGINE=baileys ;;
+  simulator) export WA_ENGINE=simulator ;;
+  off) export WA_ENGINE="${WA_ENGINE:-baileys}" ;;
+  *) die "DEMO_ENGINE must be protocol-sim, simulator or off (got $DEMO_ENGINE)" ;;
+esac
 export ENABLE_SIMULATOR_API="${ENABLE_SIMULATOR_API:-true}"
 
 # Secrets generated once into .data/ (gitignored). `next start` runs with NODE_ENV=production, where a
@@ -81,6 +93,26 @@ trap stop_all EXIT
 
 # setsid: each app leads a new process group whose id is its pid, so one signal reaches all its children.
 command -v setsid >/dev/null 2>&1 || die "setsid (util-linux) is required"
+if [[ "$DEMO_ENGINE" == protocol-sim ]]; then
+  # The protocol simulator first, in its own group; its JSON banner carries the root key Baileys must trust.
+  sim_port="${PROTOCOL_SIM_PORT:-7100}" sim_admin_port="${PROTOCOL_SIM_ADMIN_PORT:-7101}"
+  # Absolute paths: pnpm runs the simulator from packages/whatsapp.
+  sim_info="$PWD/.data/protocol-sim.json" sim_cert="$PWD/.data/protocol-sim-media.pem"
+  mkdir -p .data
+  rm -f "$sim_info" "$sim_cert"
+  setsid pnpm --silent --filter @zapflow/whatsapp sim -- --port "$sim_port" --admin-port "$sim_admin_port" \
+    --seed "${PROTOCOL_SIM_SEED:-1}" --media-cert-out "$sim_cert" >"$sim_info" &
+  pids+=($!)
+  sim_ready() { [[ -s "$sim_cert" ]] && node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$sim_info" 2>/dev/null; }
+  wait_until 60 sim_ready || die "the protocol simulator did not start (ports $sim_port/$sim_admin_port in use?)"
+  sim_field() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]])' "$sim_info" "$1"; }
+  WA_WEBSOCKET_URL=$(sim_field wsUrl) WA_TRUSTED_ROOT_KEY=$(sim_field rootPublicKey)
+  WA_PROTOCOL_SIM_ADMIN_URL=$(sim_field adminUrl)
+  # Baileys downloads media with global fetch: the worker trusts the simulator's media certificate.
+  NODE_EXTRA_CA_CERTS="$sim_cert"
+  export WA_WEBSOCKET_URL WA_TRUSTED_ROOT_KEY WA_PROTOCOL_SIM_ADMIN_URL NODE_EXTRA_CA_CERTS
+  log "protocol simulator on $WA_WEBSOCKET_URL (admin $WA_PROTOCOL_SIM_ADMIN_URL)"
+fi
 setsid pnpm --filter @zapflow/worker start &
 pids+=($!)
 setsid pnpm --filter @zapflow/web start &
@@ -96,7 +128,7 @@ if wait_until 90 web_up; then
   Zapflow is running
     Web:     $NEXTAUTH_URL
     Queues:  $NEXTAUTH_URL/admin/queues (platform admin)
-    Worker:  http://localhost:$WORKER_PORT/health   (WA_ENGINE=$WA_ENGINE)
+    Worker:  http://localhost:$WORKER_PORT/health   (WA_ENGINE=$WA_ENGINE, DEMO_ENGINE=$DEMO_ENGINE)
 
 $(sed 's/^/  /' <<<"$seed_output")
 

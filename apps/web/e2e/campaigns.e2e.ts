@@ -1,5 +1,6 @@
 // Contacts and campaigns through a browser: import a CSV (one bad row, reported by line), build a
-// campaign with variables for that list, start it and watch the simulator deliver it to the end.
+// campaign with variables for that list, start it and watch the simulator deliver it to the end;
+// then a larger list with one contact opted out in the UI, paused and resumed mid-way.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,7 +115,10 @@ describe("contacts and campaigns", () => {
     await page.waitForURL(/\/campaigns\/[0-9a-z-]+$/, { timeout: 20_000 });
 
     const preview = page.getByTestId("campaign-preview");
-    await preview.getByText(/Olá .+ do .+!/).first().waitFor({ timeout: 20_000 });
+    await preview
+      .getByText(/Olá .+ do .+!/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(shots, "campaign-draft.png"), fullPage: true });
     await page.getByRole("button", { name: "Start now" }).click();
     await page.getByTestId("campaign-status").getByText("Completed").waitFor({ timeout: 60_000 });
@@ -126,11 +130,118 @@ describe("contacts and campaigns", () => {
     expect(campaign.status).toBe("COMPLETED");
     expect(campaign.totalRecipients).toBe(2);
     const texts = (
-      await stack.db.prisma.message.findMany({ where: { campaignId: campaign.id }, select: { payload: true } })
+      await stack.db.prisma.message.findMany({
+        where: { campaignId: campaign.id },
+        select: { payload: true },
+      })
     )
       .map((m) => (m.payload as { text?: string }).text)
       .sort();
-    expect(texts).toEqual(["Olá Ana Souza, síndica do Jardim das Flores!", "Olá Bruno Lima, cliente do Vila Nova!"]);
+    expect(texts).toEqual([
+      "Olá Ana Souza, síndica do Jardim das Flores!",
+      "Olá Bruno Lima, cliente do Vila Nova!",
+    ]);
     await page.getByTestId("campaign-summary").getByText("2", { exact: true }).first().waitFor();
+  });
+
+  it("pauses and resumes a larger campaign; the opted-out contact is left out", async () => {
+    const lote = Array.from({ length: 12 }, (_, i) => {
+      const n = String(i + 1).padStart(2, "0");
+      return `Contato ${n},(11) 98766-00${n}`;
+    });
+    await page.getByRole("link", { name: "Contacts" }).first().click();
+    await page.getByLabel("New list name").fill("Lote");
+    await page.getByLabel("New list name").press("Enter");
+    await page.getByText("Lote · 0").waitFor({ timeout: 20_000 });
+    await page.getByLabel("CSV file").setInputFiles({
+      name: "lote.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(["name,phone", ...lote].join("\n"), "utf8"),
+    });
+    await page.getByText("Contato 01").first().waitFor({ timeout: 20_000 });
+    await page.getByLabel("Add to list").selectOption({ label: "Lote" });
+    await page.getByLabel("Tags for every imported contact").fill("lote, 2026");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByTestId("import-progress").getByText("Completed").waitFor({ timeout: 30_000 });
+    await page.getByText("Lote · 12").waitFor({ timeout: 20_000 });
+
+    await page.getByLabel("Tag", { exact: true }).selectOption({ label: "lote (12)" });
+    await page.getByLabel("Search contacts").fill("Contato 07");
+    const row07 = page.getByTestId("contacts-table").getByRole("row").filter({ hasText: "Contato 07" });
+    await row07.getByText("2026").waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByTestId("contacts-table").getByRole("row").count()).toBe(2); // header + 1
+    await page.getByRole("button", { name: "Opt out Contato 07" }).click();
+    await page.getByRole("button", { name: "Opt back in Contato 07" }).waitFor({ timeout: 20_000 });
+
+    await page.getByRole("link", { name: "Campaigns" }).first().click();
+    await page.getByRole("link", { name: "New campaign" }).click();
+    await page.getByLabel("Campaign name").fill("Lote grande");
+    await page.getByLabel("Variant 1").fill("Oi {nome}!");
+    await page.getByRole("button", { name: "Add a variant" }).click();
+    await page.getByLabel("Variant 2").fill("Olá {nome}, tudo bem?");
+    await page.getByRole("button", { name: /^Lote/ }).click();
+    await page.getByRole("button", { name: /Campaign number/ }).click();
+    const audience = page.getByTestId("audience-summary");
+    await audience.getByText("11 will receive it").waitFor({ timeout: 20_000 });
+    await audience.getByText(/1 opted out/).waitFor();
+    await page.getByLabel("Pause between batches (s)").fill("0");
+    await page.getByLabel("Min delay between messages (ms)").fill("600");
+    await page.getByLabel("Max delay (ms)").fill("900");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-z-]+$/, { timeout: 20_000 });
+    await page
+      .getByTestId("campaign-preview")
+      .getByText(/Oi Contato \d+!/)
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: "Start now" }).click();
+
+    const campaign = await stack.db.prisma.campaign.findFirstOrThrow({ where: { name: "Lote grande" } });
+    const sent = () =>
+      stack.db.prisma.message.count({ where: { campaignId: campaign.id, sentAt: { not: null } } });
+    await expect.poll(sent, { timeout: 30_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByTestId("campaign-status").getByText("Paused").waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(shots, "campaign-paused.png"), fullPage: true });
+    // In-flight sends finish within seconds; after that nothing more goes out while paused.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const whilePaused = await sent();
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(await sent()).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(11);
+
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByTestId("campaign-status").getByText("Completed").waitFor({ timeout: 60_000 });
+    await page.getByTestId("campaign-summary").waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(shots, "campaign-resumed-completed.png"), fullPage: true });
+    const messages = await stack.db.prisma.message.findMany({
+      where: { campaignId: campaign.id },
+      select: { status: true, payload: true, contactId: true },
+    });
+    expect(messages).toHaveLength(11);
+    expect(new Set(messages.map((m) => m.contactId)).size).toBe(11);
+    expect(messages.every((m) => ["SENT", "DELIVERED", "READ"].includes(m.status))).toBe(true);
+    const optedOut = await stack.db.prisma.contact.findFirstOrThrow({ where: { name: "Contato 07" } });
+    expect(messages.some((m) => m.contactId === optedOut.id)).toBe(false);
+    await page.goto(`${stack.baseUrl}/campaigns`);
+    await page
+      .getByRole("row", { name: /Lote grande/ })
+      .getByText("Completed")
+      .waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(shots, "campaigns.png"), fullPage: true });
+  });
+
+  it("flags contacts missing a variable that has no default in a draft's preview", async () => {
+    await page.getByRole("link", { name: "New campaign" }).click();
+    await page.getByLabel("Campaign name").fill("Rascunho");
+    await page.getByLabel("Variant 1").fill("{nome}, seu endereço é {endereco}?");
+    await page.getByRole("button", { name: /Síndicos/ }).click();
+    await page.getByRole("button", { name: /Campaign number/ }).click();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    const preview = page.getByTestId("campaign-preview");
+    await preview.getByText(/2 contacts\s+lack a variable/).waitFor({ timeout: 20_000 });
+    await preview.getByRole("button", { name: /Ana Souza \(no endereco\)/ }).click();
+    await preview.getByText("As Ana Souza would see it:").waitFor({ timeout: 20_000 });
+    await preview.getByText("Missing for this contact: endereco").waitFor();
+    await page.screenshot({ path: join(shots, "campaign-missing-variable.png"), fullPage: true });
   });
 });

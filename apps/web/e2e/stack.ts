@@ -1,7 +1,8 @@
 // Brings up the whole product for browser tests: a fresh database with the demo seed, a Redis
 // prefix, the worker (in-process WhatsApp simulator + its simulator controls) and the web app from
 // a production build (`next build` + `next start`). Each process runs in its own process group and
-// is stopped by group id.
+// is stopped by group id. `startStack({ engine: "protocol-sim" })` runs the worker's real Baileys
+// engine against the protocol simulator CLI instead (its admin API behind the demo controls).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,7 +22,14 @@ export interface Stack {
   prefix: string;
   password: string;
   logs: () => string;
+  /** With engine "protocol-sim": the admin API URL of the simulator the worker's Baileys uses. */
+  protocolSimAdminUrl?: string;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** "simulator" (default): in-process simulator engine; "protocol-sim": real Baileys + protocol simulator. */
+  engine?: "simulator" | "protocol-sim";
 }
 
 /** Two ports in 3100–3199 (this package's range), varied per run so a leftover never collides. */
@@ -71,7 +79,57 @@ function stopGroup(proc: ChildProcess | undefined): Promise<void> {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+/** The protocol simulator CLI in its own process group, and the worker env for real Baileys against it. */
+async function startProtocolSim(
+  dataDir: string,
+): Promise<{ proc: ChildProcess; adminUrl: string; env: Record<string, string> }> {
+  const certFile = join(dataDir, "protocol-sim-media.pem");
+  const proc = spawn(
+    "npx",
+    [
+      "tsx",
+      "packages/whatsapp/src/protocol-sim/cli.ts",
+      "--port",
+      "0",
+      "--admin-port",
+      "0",
+      "--media-cert-out",
+      certFile,
+    ],
+    { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let banner = "";
+  const info = await new Promise<{ wsUrl: string; adminUrl: string; rootPublicKey: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`protocol simulator: no banner (${banner})`)), 60_000);
+      const onBanner = (chunk: Buffer) => {
+        banner += chunk.toString();
+        try {
+          resolve(JSON.parse(banner));
+          clearTimeout(timer);
+          proc.stdout?.off("data", onBanner);
+        } catch {
+          // the JSON banner is not complete yet
+        }
+      };
+      proc.stdout?.on("data", onBanner);
+      proc.once("exit", (code) => reject(new Error(`protocol simulator exited with ${code}`)));
+    },
+  ).catch(async (error) => {
+    await stopGroup(proc);
+    throw error;
+  });
+  const env = {
+    WA_ENGINE: "baileys",
+    WA_WEBSOCKET_URL: info.wsUrl,
+    WA_TRUSTED_ROOT_KEY: info.rootPublicKey,
+    WA_PROTOCOL_SIM_ADMIN_URL: info.adminUrl,
+    NODE_EXTRA_CA_CERTS: certFile,
+  };
+  return { proc, adminUrl: info.adminUrl, env };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase("e2e");
   const prefix = createTestPrefix("e2e");
   const { password } = await seed(db.prisma, { password: "e2e-password" });
@@ -109,9 +167,11 @@ export async function startStack(): Promise<Stack> {
     proc.stdout?.on("data", append);
     proc.stderr?.on("data", append);
   };
+  const protocolSim = options.engine === "protocol-sim" ? await startProtocolSim(dataDir) : undefined;
+  if (protocolSim) capture(protocolSim.proc, "protocol-sim");
   const worker = spawn("npx", ["tsx", "apps/worker/src/main.ts"], {
     cwd: repoRoot,
-    env: { ...env, NODE_ENV: "development" },
+    env: { ...env, ...protocolSim?.env, NODE_ENV: "development" },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -126,6 +186,7 @@ export async function startStack(): Promise<Stack> {
   capture(web, "web");
   const stop = async () => {
     await Promise.all([stopGroup(web), stopGroup(worker)]);
+    await stopGroup(protocolSim?.proc);
     await deleteRedisPrefix(prefix);
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -139,5 +200,13 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw new Error(`${err instanceof Error ? err.message : err}\n${output}`);
   }
-  return { baseUrl, db, prefix, password, logs: () => output, stop };
+  return {
+    baseUrl,
+    db,
+    prefix,
+    password,
+    logs: () => output,
+    protocolSimAdminUrl: protocolSim?.adminUrl,
+    stop,
+  };
 }

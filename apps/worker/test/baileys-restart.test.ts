@@ -94,10 +94,13 @@ describe("a real Baileys session across worker processes", () => {
       body: JSON.stringify({ sessionId, phone: `+${PHONE}` }),
     });
     expect(res.status).toBe(200);
-    await waitFor(async () => (await row()).status === SessionStatus.CONNECTED && (await row()).phone === PHONE, {
-      what: "CONNECTED in worker A",
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      async () => (await row()).status === SessionStatus.CONNECTED && (await row()).phone === PHONE,
+      {
+        what: "CONNECTED in worker A",
+        timeoutMs: 20_000,
+      },
+    );
     expect((await row()).ownerWorkerId).toBe("bai-a");
     expect(registrations()).toHaveLength(1);
   });
@@ -116,7 +119,9 @@ describe("a real Baileys session across worker processes", () => {
     await waitFor(
       async () => {
         const r = await row();
-        return r.ownerWorkerId === "bai-b" && r.status === SessionStatus.CONNECTED && r.connectedAt! >= killedAt;
+        return (
+          r.ownerWorkerId === "bai-b" && r.status === SessionStatus.CONNECTED && r.connectedAt! >= killedAt
+        );
       },
       { what: "CONNECTED in worker B" },
     );
@@ -137,7 +142,8 @@ describe("a real Baileys session across worker processes", () => {
     expect(sent).toMatchObject({ text: "after the restart", ack: "ok" });
     await waitFor(
       async () =>
-        (await db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).status === MessageStatus.READ,
+        (await db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).status ===
+        MessageStatus.READ,
       { what: "READ after the restart", timeoutMs: 15_000 },
     );
     b.signal("SIGTERM");

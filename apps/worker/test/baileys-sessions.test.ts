@@ -4,6 +4,7 @@
 import { SessionDesiredState, SessionStatus } from "@zapflow/db";
 import { enqueueSessionLifecycle } from "@zapflow/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleSimulatorRoute } from "../src/http/simulator-routes";
 import { waitFor } from "../src/testing";
 import { type BaileysHarness, createBaileysHarness } from "./support/baileys-harness";
 
@@ -59,9 +60,14 @@ describe("real Baileys sessions against the protocol simulator", () => {
     expect(device.method).toBe("qr");
     // The 812 pre-keys Baileys uploads went through the worker's auth store.
     await waitFor(() => deviceOf("5511910000001").uploadedPreKeys > 0, { what: "pre-keys uploaded" });
-    expect(await b.h.prisma.authKey.count({ where: { sessionId: id, type: "pre-key" } })).toBeGreaterThan(100);
+    expect(await b.h.prisma.authKey.count({ where: { sessionId: id, type: "pre-key" } })).toBeGreaterThan(
+      100,
+    );
     const cred = await b.h.prisma.authCredential.findUniqueOrThrow({ where: { sessionId: id } });
-    expect(Buffer.from(JSON.stringify(cred)).includes("noiseKey")).toBe(false);
+    // Baileys' creds are JSON with keys such as "noiseKey": none of it is readable in the column.
+    expect(cred.value.length).toBeGreaterThan(500);
+    expect(Buffer.from(cred.value).includes("noiseKey")).toBe(false);
+    expect(Buffer.from(cred.value).includes("5511910000001")).toBe(false);
     // Pairing ends with 515: the registration socket, then a login socket.
     expect(logins(device.id)).toHaveLength(1);
   });
@@ -122,5 +128,22 @@ describe("real Baileys sessions against the protocol simulator", () => {
     expect((await row(id)).desiredState).toBe(SessionDesiredState.DISCONNECTED);
     expect(b.h.manager.isLocal(id)).toBe(false);
     expect(logins(device.id)).toHaveLength(1);
+  });
+
+  it("demo controls answer 409 with a reason when there is nothing to scan or confirm", async () => {
+    const id = await b.h.createSession("idle");
+    const scan = await handleSimulatorRoute(b.controls, "scan", { sessionId: id, phone: "+5511910000009" });
+    expect(scan).toEqual({ status: 409, body: { error: `session ${id} has shown no QR code` } });
+    const confirm = await handleSimulatorRoute(b.controls, "pairing-confirm", {
+      sessionId: id,
+      code: "ABCD1234",
+    });
+    expect(confirm.status).toBe(409);
+    const inbound = await handleSimulatorRoute(b.controls, "inbound", {
+      sessionId: id,
+      from: "+5511987650009",
+      text: "x",
+    });
+    expect(inbound.status).toBe(409);
   });
 });

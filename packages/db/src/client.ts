@@ -1,28 +1,25 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { createPgPool, type PoolOptions } from "./sql/pool";
 
-export interface CreatePrismaOptions {
-  url?: string;
-  /** Pool size per process; DB_POOL_MAX or 10. */
-  max?: number;
-  /** Idle connections closed after this many ms; DB_POOL_IDLE_MS or 30 s. */
-  idleTimeoutMillis?: number;
-  connectionTimeoutMillis?: number;
+export type CreatePrismaOptions = PoolOptions;
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** A Prisma client on a pg Pool that the hot-path SQL (`pgPoolOf`) shares; $disconnect ends it. */
+export function createPrisma(options: CreatePrismaOptions = {}): PrismaClient {
+  const pool = createPgPool(options);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(prisma, pool);
+  return prisma;
 }
 
-export function createPrisma(options: CreatePrismaOptions = {}): PrismaClient {
-  const connectionString = options.url ?? process.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new Error("DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/zapflow)");
-  }
-  const adapter = new PrismaPg({
-    connectionString,
-    max: options.max ?? Number(process.env.DB_POOL_MAX ?? 10),
-    idleTimeoutMillis: options.idleTimeoutMillis ?? Number(process.env.DB_POOL_IDLE_MS ?? 30_000),
-    connectionTimeoutMillis:
-      options.connectionTimeoutMillis ?? Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 10_000),
-  });
-  return new PrismaClient({ adapter });
+/** The pg Pool under a client made by createPrisma (the same connections, limits and URL). */
+export function pgPoolOf(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error("this PrismaClient was not made by createPrisma: it has no shared pg Pool");
+  return pool;
 }
 
 let shared: PrismaClient | undefined;

@@ -1,2 +1,3 @@
 export * from "./client";
 export * from "./generated/prisma/client";
+export * from "./sql";

@@ -21,7 +21,10 @@ export function ProgressBar({
       aria-valuenow={value}
       className="h-2.5 w-full overflow-hidden rounded-full bg-slate-100"
     >
-      <div className={`h-full rounded-full transition-[width] duration-500 ${fill}`} style={{ width: `${pct}%` }} />
+      <div
+        className={`h-full rounded-full transition-[width] duration-500 ${fill}`}
+        style={{ width: `${pct}%` }}
+      />
     </div>
   );
 }

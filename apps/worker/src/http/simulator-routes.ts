@@ -4,6 +4,8 @@
 //   POST /simulator/pairing-confirm {sessionId, code, pushName?}
 //   POST /simulator/inbound {sessionId, from, text}
 //   POST /simulator/disconnect {sessionId, code}
+// With WA_ENGINE=baileys + WA_PROTOCOL_SIM_ADMIN_URL the same actions go to the protocol simulator's
+// admin API (sessions/protocol-sim-controls.ts).
 import { z } from "zod";
 import type { SimulatorControls } from "../sessions/engine-factory";
 

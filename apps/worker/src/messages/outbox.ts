@@ -1,6 +1,13 @@
 // Events and webhook outbox rows, written in the same transaction as the state change they report.
 // Endpoints are cached per company for a few seconds: a send must not query them every time.
-import { type EventCategory, EventSeverity, type Prisma, type PrismaClient } from "@zapflow/db";
+import {
+  type EventCategory,
+  EventSeverity,
+  outboundSql,
+  type Prisma,
+  type PrismaClient,
+  type Queryable,
+} from "@zapflow/db";
 import { LRUCache } from "lru-cache";
 
 export interface DomainEvent {
@@ -45,6 +52,34 @@ export class EventOutbox {
     const { eventRows, deliveries } = await this.rows(events);
     if (eventRows.length) await tx.event.createMany({ data: eventRows });
     if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
+  }
+
+  /** Writes the events and their deliveries with plain SQL (hot paths, inside their transaction). */
+  async writeSql(db: Queryable, events: DomainEvent[], at: Date): Promise<void> {
+    const { eventRows, deliveries } = await this.rows(events);
+    await outboundSql.insertEvents(
+      db,
+      eventRows.map((e) => ({
+        companyId: e.companyId ?? null,
+        sessionId: e.sessionId ?? null,
+        category: e.category,
+        severity: e.severity ?? EventSeverity.INFO,
+        type: e.type,
+        message: e.message,
+        data: e.data ?? {},
+      })),
+      at,
+    );
+    await outboundSql.insertDeliveries(
+      db,
+      deliveries.map((d) => ({
+        endpointId: d.endpointId,
+        companyId: d.companyId,
+        eventType: d.eventType,
+        payload: d.payload,
+      })),
+      at,
+    );
   }
 
   /** Prisma operations (for a batch $transaction) that record the events and their deliveries. */

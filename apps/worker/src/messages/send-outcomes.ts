@@ -5,9 +5,13 @@ import {
   EventSeverity,
   type Message,
   MessageStatus,
+  messageSql,
+  outboundSql,
   type Prisma,
   type PrismaClient,
+  pgPoolOf,
   RecipientStatus,
+  withTransaction,
 } from "@zapflow/db";
 import type { DomainEvent, EventOutbox } from "./outbox";
 
@@ -87,31 +91,27 @@ export class SendOutcomes {
     const at = new Date();
     const ids = batch.map((b) => b.m.id);
     const contactIds = [...new Set(batch.flatMap((b) => (b.m.contactId ? [b.m.contactId] : [])))];
-    const ops: Prisma.PrismaPromise<unknown>[] = [
-      this.prisma.message.updateMany({
-        where: { id: { in: ids }, status: MessageStatus.PROCESSING },
-        data: { status: MessageStatus.SENT, sentAt: at },
-      }),
-      // Rows a receipt already moved past SENT keep their status but still get sentAt.
-      this.prisma.message.updateMany({ where: { id: { in: ids }, sentAt: null }, data: { sentAt: at } }),
-    ];
-    if (contactIds.length) {
-      ops.push(
-        this.prisma.contact.updateMany({ where: { id: { in: contactIds } }, data: { lastOutboundAt: at } }),
-      );
-    }
-    const byCampaign = new Map<string, string[]>();
-    for (const { m } of batch) {
-      if (m.campaignId) byCampaign.set(m.campaignId, [...(byCampaign.get(m.campaignId) ?? []), m.id]);
-    }
-    for (const [campaignId, messageIds] of byCampaign) {
-      ops.push(...this.campaignOps(campaignId, messageIds, RecipientStatus.SENT, "sentCount"));
-    }
+    const campaignMessageIds = batch.flatMap((b) => (b.m.campaignId ? [b.m.id] : []));
     try {
-      await this.outbox.commit(
-        ops,
-        batch.map((b) => messageEvent(b.m, "message.sent", "Message sent")),
-      );
+      // Plain SQL, a handful of statements per batch: this runs for every message sent.
+      await withTransaction(pgPoolOf(this.prisma), async (tx) => {
+        await messageSql.markSent(tx, ids, at);
+        await outboundSql.touchContacts(tx, contactIds, at);
+        await outboundSql.moveRecipients(tx, {
+          messageIds: campaignMessageIds,
+          from: [RecipientStatus.PENDING, RecipientStatus.QUEUED],
+          to: RecipientStatus.SENT,
+          counter: "sentCount",
+          count: "messages",
+          error: null,
+          at,
+        });
+        await this.outbox.writeSql(
+          tx,
+          batch.map((b) => messageEvent(b.m, "message.sent", "Message sent")),
+          at,
+        );
+      });
       for (const b of batch) b.resolve();
     } catch (err) {
       for (const b of batch) b.reject(err);

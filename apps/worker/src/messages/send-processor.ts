@@ -1,7 +1,7 @@
 // One outbound message, on its session's send queue (concurrency 1, owner worker only).
 // Re-read → skip/expire → rate limits (held back without spending an attempt) → human pacing →
 // PROCESSING → engine send with the reserved id → SENT; errors → FAILED / retry / DEAD_LETTERED.
-import { type Message, MessageStatus, type PrismaClient } from "@zapflow/db";
+import { type Message, MessageStatus, messageSql, type PrismaClient, pgPoolOf } from "@zapflow/db";
 import {
   holdBack,
   type MessageSendJob,
@@ -53,14 +53,12 @@ export async function processSend(
 ): Promise<SendOutcome> {
   const { prisma, outcomes, metrics } = deps;
   // Re-read and claim in one statement: only an open, unexpired row of this session is sent.
-  const [row] = await prisma.message.updateManyAndReturn({
-    where: {
-      id: data.messageId,
-      sessionId: sender.sessionId,
-      status: { in: [MessageStatus.QUEUED, MessageStatus.PROCESSING] },
-      queuedAt: { gte: new Date(Date.now() - deps.expiryMs) },
-    },
-    data: { status: MessageStatus.PROCESSING, attempts: { increment: 1 }, processingAt: new Date() },
+  const now = Date.now();
+  const row = await messageSql.claim(pgPoolOf(prisma), {
+    id: data.messageId,
+    sessionId: sender.sessionId,
+    queuedSince: new Date(now - deps.expiryMs),
+    at: new Date(now),
   });
   if (!row) return skipOrExpire(deps, sender, data.messageId);
 
@@ -96,7 +94,7 @@ async function skipOrExpire(
   sender: SessionSender,
   messageId: string,
 ): Promise<SendOutcome> {
-  const row = await deps.prisma.message.findFirst({ where: { id: messageId, sessionId: sender.sessionId } });
+  const row = await messageSql.find(pgPoolOf(deps.prisma), messageId, sender.sessionId);
   if (!row || FINAL_OUTBOUND.includes(row.status)) return "skipped"; // already done, cancelled, or not ours
   await deps.outcomes.markExpired(row);
   deps.metrics.outcome("outbound", MessageStatus.EXPIRED);

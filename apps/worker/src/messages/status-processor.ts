@@ -1,13 +1,20 @@
-// Receipts → message statuses, in batches: one UPDATE ... WHERE waMessageId IN (...) per status,
-// statuses only move forward (PROCESSING/SENT → DELIVERED → READ), campaign recipients and
-// counters moved in the same transaction as the messages they count.
-import { EventCategory, MessageStatus, type Prisma, type PrismaClient, RecipientStatus } from "@zapflow/db";
+// Receipts → message statuses, in batches: one UPDATE ... WHERE waMessageId = ANY(...) per status
+// (plain SQL: this runs for every message), statuses only move forward (PROCESSING/SENT → DELIVERED
+// → READ), campaign recipients and counters moved in the same transaction as the messages they count.
+import {
+  EventCategory,
+  MessageStatus,
+  type MovedMessage,
+  messageSql,
+  outboundSql,
+  type PrismaClient,
+  pgPoolOf,
+  RecipientStatus,
+  withTransaction,
+} from "@zapflow/db";
 import type { MessageStatusJob } from "@zapflow/queue";
 import type { MessageMetrics } from "./metrics";
 import type { DomainEvent, EventOutbox } from "./outbox";
-
-type Moved = { id: string; campaignId: string | null; waMessageId: string; chatJid: string };
-const select = { id: true, campaignId: true, waMessageId: true, chatJid: true } as const;
 
 export async function processStatuses(
   deps: { prisma: PrismaClient; outbox: EventOutbox; metrics: MessageMetrics },
@@ -23,39 +30,35 @@ export async function processStatuses(
     }
   }
   if (!delivered.size) return { delivered: 0, read: 0 };
-  const now = new Date();
-  const result = await deps.prisma.$transaction(async (tx) => {
-    const toDelivered = await tx.message.updateManyAndReturn({
-      where: {
-        sessionId: job.sessionId,
-        waMessageId: { in: [...delivered] },
-        status: { in: [MessageStatus.PROCESSING, MessageStatus.SENT] },
-      },
-      data: { status: MessageStatus.DELIVERED, deliveredAt: now },
-      select,
-    });
+  const at = new Date();
+  const result = await withTransaction(pgPoolOf(deps.prisma), async (tx) => {
     // A receipt proves the send: rows whose SENT write was lost (e.g. Postgres restarting) get sentAt.
-    const unsent = toDelivered.map((m) => m.id);
-    if (unsent.length) {
-      await tx.message.updateMany({ where: { id: { in: unsent }, sentAt: null }, data: { sentAt: now } });
-    }
+    const toDelivered = await messageSql.advance(tx, {
+      sessionId: job.sessionId,
+      waMessageIds: [...delivered],
+      from: [MessageStatus.PROCESSING, MessageStatus.SENT],
+      to: MessageStatus.DELIVERED,
+      at,
+    });
     const toRead = read.size
-      ? await tx.message.updateManyAndReturn({
-          where: {
-            sessionId: job.sessionId,
-            waMessageId: { in: [...read] },
-            status: MessageStatus.DELIVERED,
-          },
-          data: { status: MessageStatus.READ, readAt: now },
-          select,
+      ? await messageSql.advance(tx, {
+          sessionId: job.sessionId,
+          waMessageIds: [...read],
+          from: [MessageStatus.DELIVERED],
+          to: MessageStatus.READ,
+          at,
         })
       : [];
-    await moveRecipients(tx, toDelivered, RecipientStatus.DELIVERED, "deliveredCount");
-    await moveRecipients(tx, toRead, RecipientStatus.READ, "readCount");
-    await deps.outbox.writeIn(tx, [
-      ...toDelivered.map((m) => statusEvent(job, m, "message.delivered")),
-      ...toRead.map((m) => statusEvent(job, m, "message.read")),
-    ]);
+    await moveRecipients(tx, toDelivered, RecipientStatus.DELIVERED, "deliveredCount", at);
+    await moveRecipients(tx, toRead, RecipientStatus.READ, "readCount", at);
+    await deps.outbox.writeSql(
+      tx,
+      [
+        ...toDelivered.map((m) => statusEvent(job, m, "message.delivered")),
+        ...toRead.map((m) => statusEvent(job, m, "message.read")),
+      ],
+      at,
+    );
     return { delivered: toDelivered.length, read: toRead.length };
   });
   deps.metrics.outcome("outbound", MessageStatus.DELIVERED, result.delivered);
@@ -63,7 +66,7 @@ export async function processStatuses(
   return result;
 }
 
-function statusEvent(job: MessageStatusJob, m: Moved, type: string): DomainEvent {
+function statusEvent(job: MessageStatusJob, m: MovedMessage, type: string): DomainEvent {
   return {
     companyId: job.companyId,
     sessionId: job.sessionId,
@@ -74,25 +77,23 @@ function statusEvent(job: MessageStatusJob, m: Moved, type: string): DomainEvent
   };
 }
 
-async function moveRecipients(
-  tx: Prisma.TransactionClient,
-  moved: Moved[],
+function moveRecipients(
+  tx: Parameters<typeof outboundSql.moveRecipients>[0],
+  moved: MovedMessage[],
   status: RecipientStatus,
   counter: "deliveredCount" | "readCount",
+  at: Date,
 ): Promise<void> {
-  const byCampaign = new Map<string, string[]>();
-  for (const m of moved)
-    if (m.campaignId) byCampaign.set(m.campaignId, [...(byCampaign.get(m.campaignId) ?? []), m.id]);
   const before =
     status === RecipientStatus.DELIVERED
       ? [RecipientStatus.PENDING, RecipientStatus.QUEUED, RecipientStatus.SENT]
       : [RecipientStatus.PENDING, RecipientStatus.QUEUED, RecipientStatus.SENT, RecipientStatus.DELIVERED];
-  for (const [campaignId, ids] of byCampaign) {
-    const { count } = await tx.campaignRecipient.updateMany({
-      where: { campaignId, messageId: { in: ids }, status: { in: before } },
-      data: { status },
-    });
-    if (count)
-      await tx.campaign.update({ where: { id: campaignId }, data: { [counter]: { increment: count } } });
-  }
+  return outboundSql.moveRecipients(tx, {
+    messageIds: moved.flatMap((m) => (m.campaignId ? [m.id] : [])),
+    from: before,
+    to: status,
+    counter,
+    count: "moved",
+    at,
+  });
 }

@@ -81,7 +81,10 @@ export async function createBaileysHarness(
       const id = await h.createSession(sessionLabel);
       await enqueueSessionLifecycle(h.queues, { action: "start", sessionId: id, companyId: h.companyId });
       const row = () => h.prisma.whatsappSession.findUniqueOrThrow({ where: { id } });
-      await waitFor(async () => (await row()).qrCode, { what: "QR from Baileys on the row", timeoutMs: 20_000 });
+      await waitFor(async () => (await row()).qrCode, {
+        what: "QR from Baileys on the row",
+        timeoutMs: 20_000,
+      });
       await selection.simulator!.scanQr(id, phone);
       await h.waitForStatus(id, SessionStatus.CONNECTED, 20_000);
       await waitFor(async () => (await row()).phone === phone, { what: "identity on the row" });

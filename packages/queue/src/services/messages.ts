@@ -3,13 +3,18 @@
 // message whose enqueue failed (Redis down) stays QUEUED and the maintenance sweep enqueues it.
 import { randomBytes } from "node:crypto";
 import {
+  acceptSql,
   type Message,
   MessageDirection,
   MessageSource,
   MessageStatus,
   MessageType,
+  messageSql,
+  type OutboundMessageRow,
   type Prisma,
   type PrismaClient,
+  pgPoolOf,
+  uuidv7,
 } from "@zapflow/db";
 import { QueueUnavailableError } from "../connection";
 import { MessagePriority } from "../options";
@@ -68,17 +73,14 @@ export function parseSendMessage(input: unknown, pathPrefix = ""): ParsedSendMes
   return parsed.data;
 }
 
+// Plain SQL (packages/db/src/sql): these run on every accept call, many rows at once.
 async function assertSessionsOwned(
   prisma: PrismaClient,
   companyId: string,
   sessionIds: string[],
 ): Promise<void> {
   const unique = [...new Set(sessionIds)];
-  const found = await prisma.whatsappSession.findMany({
-    where: { companyId, id: { in: unique } },
-    select: { id: true },
-  });
-  const known = new Set(found.map((s) => s.id));
+  const known = await acceptSql.ownedSessionIds(pgPoolOf(prisma), companyId, unique);
   const missing = unique.find((id) => !known.has(id));
   if (missing) throw new NotFoundError("Session", missing);
 }
@@ -96,26 +98,13 @@ async function resolveContacts(
 ): Promise<{ byPhone: Map<string, ContactRef>; byLid: Map<string, ContactRef> }> {
   const phones = [...new Set(recipients.flatMap((r) => (r.phone ? [r.phone] : [])))];
   const lids = [...new Set(recipients.flatMap((r) => (r.lid ? [r.lid] : [])))];
+  const db = pgPoolOf(prisma);
   const byPhone = new Map<string, ContactRef>();
   const byLid = new Map<string, ContactRef>();
-  if (phones.length) {
-    await prisma.contact.createMany({
-      data: phones.map((phone) => ({ companyId, phone, jid: `${phone.slice(1)}@s.whatsapp.net` })),
-      skipDuplicates: true,
-    });
-    const rows = await prisma.contact.findMany({
-      where: { companyId, phone: { in: phones } },
-      select: { id: true, phone: true, optedOut: true },
-    });
-    for (const row of rows) byPhone.set(row.phone, row);
+  for (const row of await acceptSql.ensureContactsByPhone(db, companyId, phones, new Date())) {
+    byPhone.set(row.phone, row);
   }
-  if (lids.length) {
-    const rows = await prisma.contact.findMany({
-      where: { companyId, lid: { in: lids } },
-      select: { id: true, lid: true, optedOut: true },
-    });
-    for (const row of rows) if (row.lid) byLid.set(row.lid, row);
-  }
+  for (const row of await acceptSql.contactsByLid(db, companyId, lids)) if (row.lid) byLid.set(row.lid, row);
   return { byPhone, byLid };
 }
 
@@ -138,16 +127,15 @@ function messageRow(
   recipient: ResolvedRecipient,
   contact: ContactRef | undefined,
   source: MessageSource,
-): Prisma.MessageCreateManyInput {
+): OutboundMessageRow {
   return {
+    id: uuidv7(),
     companyId,
     sessionId: input.sessionId,
     contactId: contact?.id ?? null,
     chatJid: recipient.chatJid,
-    direction: MessageDirection.OUTBOUND,
     type: typeByInput[input.type],
-    payload: messagePayload(input) as Prisma.InputJsonObject,
-    status: MessageStatus.QUEUED,
+    payload: messagePayload(input),
     source,
     waMessageId: reserveWaMessageId(),
     idempotencyKey: input.idempotencyKey ?? null,
@@ -205,8 +193,14 @@ export async function acceptOutboundMessage(
 
   let message: Message;
   try {
+    const row = messageRow(companyId, input, recipient, contact, opts.source ?? MessageSource.API);
     message = await prisma.message.create({
-      data: messageRow(companyId, input, recipient, contact, opts.source ?? MessageSource.API),
+      data: {
+        ...row,
+        payload: row.payload as Prisma.InputJsonObject,
+        direction: MessageDirection.OUTBOUND,
+        status: MessageStatus.QUEUED,
+      },
     });
   } catch (err) {
     // Lost the race for this idempotency key: the winner's row is the answer.
@@ -266,7 +260,7 @@ export async function acceptOutboundMessages(
   const source = opts.source ?? MessageSource.API;
 
   const results: BulkItemResult[] = [];
-  const toInsert: { index: number; row: Prisma.MessageCreateManyInput }[] = [];
+  const toInsert: { index: number; row: OutboundMessageRow }[] = [];
   for (const [index, input] of inputs.entries()) {
     const recipient = recipients[index] as ResolvedRecipient;
     const contact = contactFor(contacts, recipient);
@@ -281,13 +275,17 @@ export async function acceptOutboundMessages(
   const toEnqueue: Pick<Message, "id" | "companyId" | "sessionId" | "priority">[] = [];
   for (let start = 0; start < toInsert.length; start += INSERT_BATCH) {
     const batch = toInsert.slice(start, start + INSERT_BATCH);
-    const created = await prisma.message.createManyAndReturn({
-      data: batch.map((b) => b.row),
-      skipDuplicates: true,
-      select: { id: true, waMessageId: true, companyId: true, sessionId: true, priority: true },
-    });
-    const createdByWaId = new Map(created.map((m) => [m.waMessageId, m]));
-    toEnqueue.push(...created);
+    // One multi-row INSERT ... ON CONFLICT DO NOTHING: a used idempotency key skips the row.
+    const inserted = await messageSql.insertOutbound(
+      pgPoolOf(prisma),
+      batch.map((b) => b.row),
+      new Date(),
+    );
+    const insertedIds = new Set(inserted.map((m) => m.id));
+    const createdByWaId = new Map(
+      batch.flatMap((b) => (insertedIds.has(b.row.id) ? [[b.row.waMessageId, b.row]] : [])),
+    );
+    toEnqueue.push(...createdByWaId.values());
     // Items skipped by an existing idempotency key resolve to the existing row.
     const skippedKeys = batch.flatMap((b) =>
       !createdByWaId.has(b.row.waMessageId) && b.row.idempotencyKey ? [b.row.idempotencyKey] : [],

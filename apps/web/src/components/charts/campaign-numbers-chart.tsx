@@ -3,7 +3,6 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { humanize } from "@/components/status";
 import { STATUS_COLORS } from "./messages-chart";
 
-
 /** A campaign's messages per sending number, stacked by status. */
 export function CampaignNumbersChart({
   rows,

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { ProgressBar } from "@/components/progress-bar";
 import { humanize } from "@/components/status";
 import {
   Badge,
@@ -39,6 +40,11 @@ export default function CampaignsPage() {
           <EmptyState
             title="No campaigns yet"
             description="Create one to reach a list, a tag or selected contacts."
+            action={
+              <Link href="/campaigns/new">
+                <Button tone="secondary">Create a campaign</Button>
+              </Link>
+            }
           />
         ) : (
           <table className="min-w-full divide-y divide-slate-100">
@@ -68,8 +74,22 @@ export default function CampaignsPage() {
                       <span className="ml-2 text-xs text-amber-700">{c.pausedReason}</span>
                     ) : null}
                   </td>
-                  <td className={td}>
-                    {c.totalRecipients ? `${c.sentCount} / ${c.totalRecipients} sent` : "—"}
+                  <td className={`${td} w-56`}>
+                    {c.totalRecipients ? (
+                      <div className="space-y-1">
+                        <ProgressBar
+                          label={`${c.name} sent`}
+                          value={c.sentCount}
+                          max={c.totalRecipients}
+                          tone={c.status === "PAUSED" ? "amber" : "emerald"}
+                        />
+                        <p className="text-xs text-slate-500">
+                          {c.sentCount} / {c.totalRecipients} sent
+                        </p>
+                      </div>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                   <td className={td}>{formatDate(c.scheduledAt)}</td>
                   <td className={td}>{formatDate(c.createdAt)}</td>

@@ -2,7 +2,8 @@
 // CSV import: upload → preview (headers + first rows) → the user maps columns → background job,
 // followed live until it finishes, with per-line errors. Can be cancelled.
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { ProgressBar } from "@/components/progress-bar";
 import { humanize } from "@/components/status";
 import { useToast } from "@/components/toast";
 import { Badge, Button, Card, ErrorNote, Field, Input, Select, td, th } from "@/components/ui";
@@ -26,6 +27,13 @@ async function toBase64(file: File): Promise<string> {
   return btoa(binary);
 }
 
+/** "vip, 2026" → ["vip", "2026"] */
+export const splitTags = (value: string) =>
+  value
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+
 const guess = (headers: string[], words: string[]) =>
   headers.find((h) => words.some((w) => h.toLowerCase().includes(w))) ?? "";
 
@@ -44,6 +52,7 @@ export function ImportPanel({
   const [fields, setFields] = useState<Record<string, string>>({});
   const [country, setCountry] = useState("BR");
   const [listId, setListId] = useState("");
+  const [tags, setTags] = useState("");
   const [importId, setImportId] = useState<string | null>(null);
   const onError = (e: unknown) => toast(errorMessage(e), "error");
 
@@ -61,7 +70,12 @@ export function ImportPanel({
   const start = useMutation(
     trpc.contacts.importStart.mutationOptions({ onSuccess: (r) => setImportId(r.id), onError }),
   );
-  const cancel = useMutation(trpc.contacts.importCancel.mutationOptions({ onError }));
+  const cancel = useMutation(
+    trpc.contacts.importCancel.mutationOptions({
+      onSuccess: () => toast("Import cancelled: rows already written stay imported", "info"),
+      onError,
+    }),
+  );
   const progress = useQuery({
     ...trpc.contacts.importGet.queryOptions({ id: importId ?? "" }),
     enabled: !!importId,
@@ -70,6 +84,15 @@ export function ImportPanel({
   });
   const job = progress.data;
   const finished = job && ["COMPLETED", "FAILED", "CANCELLED"].includes(job.status);
+  // Refresh the contact list (and say so) once, when the job reaches an end state.
+  const [announced, setAnnounced] = useState<string | null>(null);
+  useEffect(() => {
+    if (!job || !finished || announced === job.id) return;
+    setAnnounced(job.id);
+    if (job.status === "COMPLETED")
+      toast(`Imported ${job.importedRows + job.updatedRows} contacts from ${job.fileName}`, "success");
+    onDone();
+  }, [job, finished, announced, toast, onDone]);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
@@ -88,7 +111,7 @@ export function ImportPanel({
       fileName: preview.fileName,
       defaultCountry: country,
       listId: listId || undefined,
-      mapping: { phone, name: name || undefined, customFields, tags: [] },
+      mapping: { phone, name: name || undefined, customFields, tags: splitTags(tags) },
     });
   };
 
@@ -197,13 +220,29 @@ export function ImportPanel({
                   ))}
               </div>
             </fieldset>
+            <div className="max-w-md">
+              <Field
+                label="Tags for every imported contact (optional)"
+                hint="Comma-separated, e.g. vip, 2026"
+              >
+                {(id, d) => (
+                  <Input
+                    id={id}
+                    value={tags}
+                    onChange={(e) => setTags(e.target.value)}
+                    aria-describedby={d}
+                  />
+                )}
+              </Field>
+            </div>
+            <ErrorNote error={start.error} />
             <Button onClick={submit} busy={start.isPending} disabled={!phone}>
               Import
             </Button>
           </>
         ) : null}
         {job ? (
-          <div className="space-y-2">
+          <div className="space-y-2" data-testid="import-progress">
             <div className="flex items-center gap-3 text-sm">
               <Badge tone={job.status === "COMPLETED" ? "green" : job.status === "FAILED" ? "red" : "blue"}>
                 {humanize(job.status)}
@@ -231,22 +270,23 @@ export function ImportPanel({
                 </Button>
               ) : null}
             </div>
-            <div className="h-2 rounded bg-slate-100">
-              <div
-                className="h-2 rounded bg-emerald-500"
-                style={{ width: `${Math.min(100, (100 * job.processedRows) / Math.max(1, job.totalRows))}%` }}
-              />
-            </div>
+            <ProgressBar
+              label="Rows processed"
+              value={job.processedRows}
+              max={Math.max(job.totalRows, job.processedRows)}
+              tone={job.status === "CANCELLED" ? "slate" : job.status === "FAILED" ? "amber" : "emerald"}
+            />
             {job.error ? <p className="text-sm text-red-600">{job.error}</p> : null}
             {job.rowErrors.length ? (
-              <details className="text-xs">
-                <summary className="cursor-pointer text-slate-600">
-                  {job.rowErrors.length} rows not imported
+              <details className="text-xs" open={job.rowErrors.length <= 20}>
+                <summary className="cursor-pointer font-medium text-amber-800">
+                  {job.rowErrors.length} {job.rowErrors.length === 1 ? "row" : "rows"} not imported
                 </summary>
-                <ul className="mt-2 max-h-48 overflow-y-auto">
+                <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900">
                   {job.rowErrors.map((e) => (
                     <li key={e.line}>
-                      Line {e.line}: {e.reason}
+                      <span className="font-mono">Line {e.line}: </span>
+                      {e.reason}
                     </li>
                   ))}
                 </ul>

@@ -1,5 +1,5 @@
 "use client";
-import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useToast } from "@/components/toast";
 import {
@@ -17,7 +17,7 @@ import {
   th,
 } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
-import { ImportPanel } from "./import-panel";
+import { ImportPanel, splitTags } from "./import-panel";
 
 export default function ContactsPage() {
   const trpc = useTRPC();
@@ -34,8 +34,10 @@ export default function ContactsPage() {
   const contacts = useInfiniteQuery(
     trpc.contacts.list.infiniteQueryOptions(filter, {
       getNextPageParam: (page) => page.nextCursor ?? undefined,
+      placeholderData: keepPreviousData,
     }),
   );
+  const filtered = Boolean(search || tag || listId);
   const tags = useQuery(trpc.contacts.tags.queryOptions());
   const lists = useQuery(trpc.contacts.lists.queryOptions());
   const refresh = () => {
@@ -46,19 +48,38 @@ export default function ContactsPage() {
   const onError = (e: unknown) => toast(errorMessage(e), "error");
   const [phone, setPhone] = useState("");
   const [name, setName] = useState("");
+  const [newTags, setNewTags] = useState("");
   const [newList, setNewList] = useState("");
   const create = useMutation(
     trpc.contacts.create.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (c) => {
         setPhone("");
         setName("");
+        setNewTags("");
+        toast(`Added ${c.phone}`, "success");
         refresh();
       },
       onError,
     }),
   );
-  const update = useMutation(trpc.contacts.update.mutationOptions({ onSuccess: refresh, onError }));
-  const remove = useMutation(trpc.contacts.delete.mutationOptions({ onSuccess: refresh, onError }));
+  const update = useMutation(
+    trpc.contacts.update.mutationOptions({
+      onSuccess: (c) => {
+        toast(c.optedOut ? `${c.phone} opted out` : `${c.phone} opted back in`, "success");
+        refresh();
+      },
+      onError,
+    }),
+  );
+  const remove = useMutation(
+    trpc.contacts.delete.mutationOptions({
+      onSuccess: () => {
+        toast("Contact deleted", "success");
+        refresh();
+      },
+      onError,
+    }),
+  );
   const createList = useMutation(
     trpc.contacts.createList.mutationOptions({
       onSuccess: () => {
@@ -77,7 +98,7 @@ export default function ContactsPage() {
       phone,
       name: name || undefined,
       customFields: {},
-      tags: tag ? [tag] : [],
+      tags: splitTags(newTags),
       defaultCountry: "BR",
     });
   };
@@ -107,9 +128,19 @@ export default function ContactsPage() {
             <Field label="Name" error={errors.name}>
               {(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
             </Field>
-            <div className="flex items-end">
+            <Field label="Tags" error={errors.tags}>
+              {(id) => (
+                <Input
+                  id={id}
+                  value={newTags}
+                  placeholder="vip, 2026"
+                  onChange={(e) => setNewTags(e.target.value)}
+                />
+              )}
+            </Field>
+            <div className="md:col-span-3">
               <Button type="submit" busy={create.isPending}>
-                Add
+                Add contact
               </Button>
             </div>
           </form>
@@ -146,7 +177,8 @@ export default function ContactsPage() {
       <Card title="All contacts">
         <div className="mb-4 grid gap-3 md:grid-cols-3">
           <Input
-            aria-label="Search"
+            type="search"
+            aria-label="Search contacts"
             placeholder="Search by name or phone"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
@@ -172,10 +204,15 @@ export default function ContactsPage() {
         {contacts.isPending ? (
           <SkeletonRows />
         ) : rows.length === 0 ? (
-          <EmptyState title="No contacts" description="Import a CSV or add one above." />
+          <EmptyState
+            title={filtered ? "No contacts match" : "No contacts yet"}
+            description={
+              filtered ? "Try another search, tag or list." : "Import a CSV above or add a contact by hand."
+            }
+          />
         ) : (
           <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-100">
+            <table className="min-w-full divide-y divide-slate-100" data-testid="contacts-table">
               <thead>
                 <tr>
                   <th className={th}>Name</th>
@@ -191,12 +228,14 @@ export default function ContactsPage() {
                   <tr key={c.id}>
                     <td className={td}>{c.name ?? "—"}</td>
                     <td className={`${td} font-mono`}>{c.phone}</td>
-                    <td className={`${td} text-xs`}>
-                      {Object.entries(c.customFields)
-                        .map(([k, v]) => `${k}: ${String(v)}`)
-                        .join(" · ")}
+                    <td className={`${td} text-xs text-slate-600`}>
+                      {Object.entries(c.customFields).map(([k, v]) => (
+                        <span key={k} className="mr-2 whitespace-nowrap">
+                          <span className="text-slate-400">{k}</span> {String(v)}
+                        </span>
+                      ))}
                     </td>
-                    <td className={td}>
+                    <td className={`${td} space-x-1`}>
                       {c.tags.map((t) => (
                         <Badge key={t}>{t}</Badge>
                       ))}
@@ -208,6 +247,7 @@ export default function ContactsPage() {
                       <Button
                         size="sm"
                         tone="secondary"
+                        aria-label={`${c.optedOut ? "Opt back in" : "Opt out"} ${c.name ?? c.phone}`}
                         onClick={() => update.mutate({ id: c.id, optedOut: !c.optedOut })}
                       >
                         {c.optedOut ? "Opt back in" : "Opt out"}

@@ -1,10 +1,11 @@
 "use client";
 // New campaign: message variants with variables, audience, sending numbers, pacing, quiet hours.
 import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { useToast } from "@/components/toast";
-import { Button, Card, Field, Input, PageHeader, TextArea } from "@/components/ui";
+import { Button, Card, Field, Input, PageHeader, Skeleton, TextArea } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
 const toggle = (set: string[], value: string) =>
@@ -28,9 +29,17 @@ export default function NewCampaignPage() {
   const [maxDelayMs, setMaxDelayMs] = useState(8000);
   const [quietStart, setQuietStart] = useState("");
   const [quietEnd, setQuietEnd] = useState("");
+  const hasAudience = listIds.length + tagSet.length > 0;
+  const audience = useQuery({
+    ...trpc.campaigns.audienceCount.queryOptions({ audience: { listIds, tags: tagSet, contactIds: [] } }),
+    enabled: hasAudience,
+  });
   const create = useMutation(
     trpc.campaigns.create.mutationOptions({
-      onSuccess: (c) => router.push(`/campaigns/${c.id}`),
+      onSuccess: (c) => {
+        toast(`Draft “${c.name}” saved`, "success");
+        router.push(`/campaigns/${c.id}`);
+      },
       onError: (e) => toast(errorMessage(e), "error"),
     }),
   );
@@ -77,6 +86,11 @@ export default function NewCampaignPage() {
                 // biome-ignore lint/suspicious/noArrayIndexKey: variants are only appended, never reordered
                 key={i}
                 label={`Variant ${i + 1}`}
+                hint={
+                  i === 0
+                    ? "{nome} is the contact's name; {cargo|cliente} uses the cargo field or “cliente” when empty. Variants rotate across recipients."
+                    : undefined
+                }
                 error={errors[`variants.${i}`] ?? (i === 0 ? errors.variants : undefined)}
               >
                 {(id) => (
@@ -107,6 +121,7 @@ export default function NewCampaignPage() {
                 <button
                   type="button"
                   key={l.id}
+                  aria-pressed={listIds.includes(l.id)}
                   className={chip(listIds.includes(l.id))}
                   onClick={() => setListIds(toggle(listIds, l.id))}
                 >
@@ -120,12 +135,37 @@ export default function NewCampaignPage() {
                 <button
                   type="button"
                   key={t.tag}
+                  aria-pressed={tagSet.includes(t.tag)}
                   className={chip(tagSet.includes(t.tag))}
                   onClick={() => setTagSet(toggle(tagSet, t.tag))}
                 >
                   {t.tag} ({t.count})
                 </button>
               ))}
+            </div>
+            {lists.data?.length === 0 && tags.data?.length === 0 ? (
+              <p className="text-sm text-slate-500">
+                No lists or tags yet —{" "}
+                <Link href="/contacts" className="text-emerald-700 hover:underline">
+                  import contacts
+                </Link>{" "}
+                first.
+              </p>
+            ) : null}
+            <div data-testid="audience-summary" className="text-sm" aria-live="polite">
+              {!hasAudience ? (
+                <p className="text-slate-500">Choose lists and/or tags to see who it reaches.</p>
+              ) : audience.data ? (
+                <p>
+                  <strong>{audience.data.eligible} will receive it</strong>
+                  <span className="text-slate-500">
+                    {" "}
+                    · {audience.data.optedOut} opted out and {audience.data.invalid} invalid excluded
+                  </span>
+                </p>
+              ) : (
+                <Skeleton className="h-5 w-64" />
+              )}
             </div>
             {errors.audience ? <p className="text-xs text-red-600">{errors.audience[0]}</p> : null}
             <p className="text-sm text-slate-600">Sending numbers (rotated)</p>
@@ -134,6 +174,7 @@ export default function NewCampaignPage() {
                 <button
                   type="button"
                   key={s.id}
+                  aria-pressed={sessionIds.includes(s.id)}
                   className={chip(sessionIds.includes(s.id))}
                   onClick={() => setSessionIds(toggle(sessionIds, s.id))}
                 >
@@ -141,6 +182,15 @@ export default function NewCampaignPage() {
                 </button>
               ))}
             </div>
+            {sessions.data?.items.length === 0 ? (
+              <p className="text-sm text-slate-500">
+                No numbers yet —{" "}
+                <Link href="/sessions" className="text-emerald-700 hover:underline">
+                  pair one
+                </Link>{" "}
+                first.
+              </p>
+            ) : null}
             {errors.sessionIds ? <p className="text-xs text-red-600">{errors.sessionIds[0]}</p> : null}
           </div>
         </Card>
@@ -210,9 +260,14 @@ export default function NewCampaignPage() {
             </Field>
           </div>
         </Card>
-        <Button type="submit" busy={create.isPending}>
-          Save draft
-        </Button>
+        <div className="flex items-center gap-3">
+          <Button type="submit" busy={create.isPending}>
+            Save draft
+          </Button>
+          <p className="text-xs text-slate-500">
+            Preview it for a real contact, then start or schedule it, on the next page.
+          </p>
+        </div>
       </form>
     </>
   );

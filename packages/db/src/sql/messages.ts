@@ -1,0 +1,128 @@
+// The hot statements of the outbound pipeline, as plain parameterised SQL: each runs on every
+// message (or batch), where Prisma's query compilation cost more CPU than Postgres did.
+import type { Message, MessageSource, MessageType } from "../generated/prisma/client";
+import { type Queryable, query, utc } from "./pool";
+
+const UTC = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
+
+/** Columns a receipt-moved row reports (events, campaign recipients). */
+export interface MovedMessage {
+  id: string;
+  campaignId: string | null;
+  waMessageId: string;
+  chatJid: string;
+}
+
+/** An outbound row to insert (the accept path builds these). */
+export interface OutboundMessageRow {
+  id: string;
+  companyId: string;
+  sessionId: string;
+  contactId: string | null;
+  chatJid: string;
+  type: MessageType;
+  payload: Record<string, unknown>;
+  source: MessageSource;
+  waMessageId: string;
+  idempotencyKey: string | null;
+  priority: number;
+}
+
+export const messageSql = {
+  /**
+   * Re-read and claim in one statement: only an open (QUEUED/PROCESSING) row of this session queued
+   * at or after `queuedSince` becomes PROCESSING with one more attempt; anything else returns nothing.
+   */
+  async claim(
+    db: Queryable,
+    args: { id: string; sessionId: string; queuedSince: Date; at: Date },
+  ): Promise<Message | undefined> {
+    const [row] = await query<Message>(
+      db,
+      `UPDATE "Message" SET status = 'PROCESSING', attempts = attempts + 1,
+         "processingAt" = ${UTC(4)}, "updatedAt" = ${UTC(4)}
+       WHERE id = $1 AND "sessionId" = $2 AND status IN ('QUEUED', 'PROCESSING') AND "queuedAt" >= ${UTC(3)}
+       RETURNING *`,
+      [args.id, args.sessionId, utc(args.queuedSince), utc(args.at)],
+    );
+    return row;
+  },
+
+  /** The row of this session, whatever its status (why a claim found nothing). */
+  async find(db: Queryable, id: string, sessionId: string): Promise<Message | undefined> {
+    const [row] = await query<Message>(db, `SELECT * FROM "Message" WHERE id = $1 AND "sessionId" = $2`, [
+      id,
+      sessionId,
+    ]);
+    return row;
+  },
+
+  /**
+   * Batched SENT: PROCESSING rows become SENT with `at`; rows a receipt already moved past SENT keep
+   * their status and only get a missing sentAt.
+   */
+  async markSent(db: Queryable, ids: string[], at: Date): Promise<void> {
+    await query(
+      db,
+      `UPDATE "Message" SET
+         status = CASE WHEN status = 'PROCESSING' THEN 'SENT'::"MessageStatus" ELSE status END,
+         "sentAt" = CASE WHEN status = 'PROCESSING' THEN ${UTC(2)} ELSE COALESCE("sentAt", ${UTC(2)}) END,
+         "updatedAt" = ${UTC(2)}
+       WHERE id = ANY($1::text[]) AND (status = 'PROCESSING' OR "sentAt" IS NULL)`,
+      [ids, utc(at)],
+    );
+  },
+
+  /**
+   * Receipts, forward only: rows of the session among `waMessageIds` in one of `from` move to `to`
+   * with `at` in its timestamp column (DELIVERED also fills a missing sentAt: a receipt proves the send).
+   */
+  async advance(
+    db: Queryable,
+    args: {
+      sessionId: string;
+      waMessageIds: string[];
+      from: readonly string[];
+      to: "DELIVERED" | "READ";
+      at: Date;
+    },
+  ): Promise<MovedMessage[]> {
+    const stamp =
+      args.to === "DELIVERED"
+        ? `"deliveredAt" = ${UTC(5)}, "sentAt" = COALESCE("sentAt", ${UTC(5)})`
+        : `"readAt" = ${UTC(5)}`;
+    return query<MovedMessage>(
+      db,
+      `UPDATE "Message" SET status = $4::"MessageStatus", ${stamp}, "updatedAt" = ${UTC(5)}
+       WHERE "sessionId" = $1 AND "waMessageId" = ANY($2::text[]) AND status = ANY($3::"MessageStatus"[])
+       RETURNING id, "campaignId", "waMessageId", "chatJid"`,
+      [args.sessionId, args.waMessageIds, args.from, args.to, utc(args.at)],
+    );
+  },
+
+  /**
+   * New outbound rows (QUEUED) in one statement; rows hitting a unique key (an idempotency key
+   * already used) are skipped. Returns the inserted rows' ids.
+   */
+  async insertOutbound(
+    db: Queryable,
+    rows: OutboundMessageRow[],
+    at: Date,
+  ): Promise<{ id: string; waMessageId: string }[]> {
+    if (!rows.length) return [];
+    return query<{ id: string; waMessageId: string }>(
+      db,
+      `INSERT INTO "Message" (id, "companyId", "sessionId", "contactId", "chatJid", direction, type, payload,
+         status, source, "waMessageId", "idempotencyKey", priority, "queuedAt", "createdAt", "updatedAt")
+       SELECT r.id, r."companyId", r."sessionId", r."contactId", r."chatJid", 'OUTBOUND', r.type::"MessageType",
+         r.payload, 'QUEUED', r.source::"MessageSource", r."waMessageId", r."idempotencyKey", r.priority,
+         ${UTC(2)}, ${UTC(2)}, ${UTC(2)}
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "companyId" text, "sessionId" text, "contactId" text,
+         "chatJid" text, type text, payload jsonb, source text, "waMessageId" text, "idempotencyKey" text,
+         priority int)
+       ON CONFLICT DO NOTHING
+       RETURNING id, "waMessageId"`,
+      [JSON.stringify(rows), utc(at)],
+    );
+  },
+};
