@@ -80,23 +80,54 @@ describe("hot SQL", () => {
     const pool = pgPoolOf(prisma);
     const open = await insert();
     const at = new Date();
-    const claimed = await messageSql.claim(pool, { id: open.id, sessionId, queuedSince: new Date(0), at });
+    const claimed = (
+      await messageSql.claim(pool, { messages: [{ id: open.id, sessionId }], queuedSince: new Date(0), at })
+    )[0];
     expect(claimed?.status).toBe(MessageStatus.PROCESSING);
     expect(claimed?.attempts).toBe(1);
     expect(claimed?.processingAt?.toISOString()).toBe(at.toISOString());
     expect(claimed?.payload).toEqual({ text: "hi" });
+    // Many at once: each row is claimed by its own session only.
+    const [x, y] = [await insert(), await insert()];
+    const both = await messageSql.claim(pool, {
+      messages: [
+        { id: x.id, sessionId },
+        { id: y.id, sessionId: "other" },
+      ],
+      queuedSince: new Date(0),
+      at,
+    });
+    expect(both.map((m) => m.id)).toEqual([x.id]);
 
     const cancelled = await insert();
     await prisma.message.update({ where: { id: cancelled.id }, data: { status: MessageStatus.CANCELLED } });
     expect(
-      await messageSql.claim(pool, { id: cancelled.id, sessionId, queuedSince: new Date(0), at }),
+      (
+        await messageSql.claim(pool, {
+          messages: [{ id: cancelled.id, sessionId }],
+          queuedSince: new Date(0),
+          at,
+        })
+      )[0],
     ).toBeUndefined();
     const old = await insert();
     expect(
-      await messageSql.claim(pool, { id: old.id, sessionId, queuedSince: new Date(Date.now() + 60_000), at }),
+      (
+        await messageSql.claim(pool, {
+          messages: [{ id: old.id, sessionId }],
+          queuedSince: new Date(Date.now() + 60_000),
+          at,
+        })
+      )[0],
     ).toBeUndefined();
     expect(
-      await messageSql.claim(pool, { id: open.id, sessionId: "other", queuedSince: new Date(0), at }),
+      (
+        await messageSql.claim(pool, {
+          messages: [{ id: open.id, sessionId: "other" }],
+          queuedSince: new Date(0),
+          at,
+        })
+      )[0],
     ).toBeUndefined();
     expect((await messageSql.find(pool, cancelled.id, sessionId))?.status).toBe(MessageStatus.CANCELLED);
   });
@@ -106,11 +137,16 @@ describe("hot SQL", () => {
     const a = await insert();
     const b = await insert();
     for (const m of [a, b])
-      await messageSql.claim(pool, { id: m.id, sessionId, queuedSince: new Date(0), at: new Date() });
+      (
+        await messageSql.claim(pool, {
+          messages: [{ id: m.id, sessionId }],
+          queuedSince: new Date(0),
+          at: new Date(),
+        })
+      )[0];
     // b's receipt arrives before its SENT write.
     const delivered = await messageSql.advance(pool, {
-      sessionId,
-      waMessageIds: [b.waMessageId],
+      receipts: [{ sessionId, waMessageId: b.waMessageId }],
       from: [MessageStatus.PROCESSING, MessageStatus.SENT],
       to: MessageStatus.DELIVERED,
       at: new Date(),
@@ -127,16 +163,14 @@ describe("hot SQL", () => {
     expect(rb?.sentAt).not.toBeNull();
     // READ needs DELIVERED first; a second DELIVERED receipt moves nothing.
     const read = await messageSql.advance(pool, {
-      sessionId,
-      waMessageIds: [a.waMessageId, b.waMessageId],
+      receipts: [a, b].map((m) => ({ sessionId, waMessageId: m.waMessageId })),
       from: [MessageStatus.DELIVERED],
       to: MessageStatus.READ,
       at: new Date(),
     });
     expect(read.map((m) => m.id)).toEqual([b.id]);
     const again = await messageSql.advance(pool, {
-      sessionId,
-      waMessageIds: [b.waMessageId],
+      receipts: [{ sessionId, waMessageId: b.waMessageId }],
       from: [MessageStatus.PROCESSING, MessageStatus.SENT],
       to: MessageStatus.DELIVERED,
       at: new Date(),

@@ -24,8 +24,9 @@ import { EventOutbox } from "./outbox";
 import { ReceiptBuffer } from "./receipt-buffer";
 import { processInbound } from "./receive-processor";
 import { SendOutcomes } from "./send-outcomes";
+import { createClaims } from "./send-processor";
 import { SendWorkers } from "./send-workers";
-import { processStatuses } from "./status-processor";
+import { StatusWriter } from "./status-processor";
 
 export interface MessagesModuleOptions {
   /** Worker-kind Redis connection; created from REDIS_URL when absent (and then closed on stop). */
@@ -95,6 +96,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
         lockDurationMs: opts.lockDurationMs,
         processor: {
           prisma,
+          claims: createClaims(prisma, config.MESSAGE_EXPIRY_HOURS * 3_600_000),
           outcomes,
           policies,
           limiter: new RateLimiter(conn, { prefix }),
@@ -103,12 +105,12 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
           metrics,
           logger,
           sendTimeoutMs: config.SEND_TIMEOUT_MS,
-          expiryMs: config.MESSAGE_EXPIRY_HOURS * 3_600_000,
         },
       });
       const senders = sendWorkers;
       closers.unshift(() => senders.close());
 
+      const statuses = new StatusWriter({ prisma, outbox, metrics });
       const shared: Worker[] = [
         createQueueWorker(
           QueueName.messageReceive,
@@ -121,12 +123,9 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
         ),
         createQueueWorker(
           QueueName.messageStatus,
-          (data) => processStatuses({ prisma, outbox, metrics }, data),
-          {
-            connection: conn,
-            prefix,
-            concurrency: 5,
-          },
+          (data) => statuses.process(data),
+          // Concurrent jobs share one transaction (StatusWriter): more in flight, fewer statements.
+          { connection: conn, prefix, concurrency: 50 },
         ),
         createQueueWorker(
           QueueName.mediaDownload,

@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import type { CompanyPolicy } from "../limits/policy-loader";
 import type { MediaStorage } from "../storage/storage";
 import type { BanSignals } from "./ban-signals";
+import { Coalescer } from "./coalescer";
 import { outboundContent, typingDurationMs } from "./content";
 import type { MessageMetrics } from "./metrics";
 import { FINAL_OUTBOUND, type SendOutcomes, withAttemptError } from "./send-outcomes";
@@ -22,6 +23,8 @@ import type { SessionSender } from "./session-sender";
 
 export interface SendProcessorDeps {
   prisma: PrismaClient;
+  /** Claims of every session's current job, coalesced into one statement (see createClaims). */
+  claims: Coalescer<{ id: string; sessionId: string }, Message | undefined>;
   outcomes: SendOutcomes;
   policies: PolicyCache<CompanyPolicy>;
   limiter: RateLimiter;
@@ -30,10 +33,24 @@ export interface SendProcessorDeps {
   metrics: MessageMetrics;
   logger: Logger;
   sendTimeoutMs: number;
-  expiryMs: number;
 }
 
 export type SendOutcome = "sent" | "skipped" | "expired";
+
+/** Re-read and claim (one statement for all the claims made at the same moment): an open, unexpired
+ *  row of the job's session becomes PROCESSING; anything else resolves to undefined. */
+export function createClaims(prisma: PrismaClient, expiryMs: number): SendProcessorDeps["claims"] {
+  return new Coalescer(async (messages) => {
+    const now = Date.now();
+    const rows = await messageSql.claim(pgPoolOf(prisma), {
+      messages,
+      queuedSince: new Date(now - expiryMs),
+      at: new Date(now),
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return messages.map((m) => byId.get(m.id));
+  });
+}
 
 const DAY_MS = 86_400_000;
 const HOLD_RECHECK_MS = 2_000;
@@ -51,15 +68,9 @@ export async function processSend(
   job: Job,
   token: string | undefined,
 ): Promise<SendOutcome> {
-  const { prisma, outcomes, metrics } = deps;
+  const { outcomes, metrics } = deps;
   // Re-read and claim in one statement: only an open, unexpired row of this session is sent.
-  const now = Date.now();
-  const row = await messageSql.claim(pgPoolOf(prisma), {
-    id: data.messageId,
-    sessionId: sender.sessionId,
-    queuedSince: new Date(now - deps.expiryMs),
-    at: new Date(now),
-  });
+  const row = await deps.claims.add({ id: data.messageId, sessionId: sender.sessionId });
   if (!row) return skipOrExpire(deps, sender, data.messageId);
 
   await applyLimits(deps, sender, row, job, token);

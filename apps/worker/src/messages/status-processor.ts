@@ -1,6 +1,8 @@
-// Receipts → message statuses, in batches: one UPDATE ... WHERE waMessageId = ANY(...) per status
-// (plain SQL: this runs for every message), statuses only move forward (PROCESSING/SENT → DELIVERED
-// → READ), campaign recipients and counters moved in the same transaction as the messages they count.
+// Receipts → message statuses, in batches: concurrent status jobs (one per session and flush) share
+// one transaction with one UPDATE per status over all their receipts (plain SQL: this runs for every
+// message). Statuses only move forward (PROCESSING/SENT → DELIVERED → READ); campaign recipients and
+// counters move in the same transaction as the messages they count; a job completes only once the
+// transaction holding its receipts has committed.
 import {
   EventCategory,
   MessageStatus,
@@ -9,67 +11,88 @@ import {
   outboundSql,
   type PrismaClient,
   pgPoolOf,
+  type Queryable,
   RecipientStatus,
   withTransaction,
 } from "@zapflow/db";
 import type { MessageStatusJob } from "@zapflow/queue";
+import { Coalescer } from "./coalescer";
 import type { MessageMetrics } from "./metrics";
 import type { DomainEvent, EventOutbox } from "./outbox";
 
-export async function processStatuses(
-  deps: { prisma: PrismaClient; outbox: EventOutbox; metrics: MessageMetrics },
-  job: MessageStatusJob,
-): Promise<{ delivered: number; read: number }> {
-  const delivered = new Set<string>();
-  const read = new Set<string>();
-  for (const r of job.receipts) {
-    if (r.status === "delivered") delivered.add(r.messageId);
-    if (r.status === "read" || r.status === "played") {
-      read.add(r.messageId);
-      delivered.add(r.messageId); // a read message was delivered, even if that receipt got lost
-    }
+type Counts = { delivered: number; read: number };
+type Receipt = { sessionId: string; waMessageId: string };
+
+export class StatusWriter {
+  private readonly batches: Coalescer<MessageStatusJob, Counts>;
+
+  constructor(private readonly deps: { prisma: PrismaClient; outbox: EventOutbox; metrics: MessageMetrics }) {
+    this.batches = new Coalescer((jobs) => this.write(jobs));
   }
-  if (!delivered.size) return { delivered: 0, read: 0 };
-  const at = new Date();
-  const result = await withTransaction(pgPoolOf(deps.prisma), async (tx) => {
+
+  process(job: MessageStatusJob): Promise<Counts> {
+    return this.batches.add(job);
+  }
+
+  private async write(jobs: MessageStatusJob[]): Promise<Counts[]> {
+    const delivered: Receipt[] = [];
+    const read: Receipt[] = [];
+    for (const job of jobs) {
+      for (const r of job.receipts) {
+        const receipt = { sessionId: job.sessionId, waMessageId: r.messageId };
+        if (r.status === "delivered") delivered.push(receipt);
+        if (r.status === "read" || r.status === "played") {
+          read.push(receipt);
+          delivered.push(receipt); // a read message was delivered, even if that receipt got lost
+        }
+      }
+    }
+    const at = new Date();
+    const moved = delivered.length
+      ? await withTransaction(pgPoolOf(this.deps.prisma), (tx) => this.apply(tx, delivered, read, at))
+      : { toDelivered: [], toRead: [] };
+    this.deps.metrics.outcome("outbound", MessageStatus.DELIVERED, moved.toDelivered.length);
+    this.deps.metrics.outcome("outbound", MessageStatus.READ, moved.toRead.length);
+    // Each job reports the rows of its own session (a session's receipts come in one job per flush).
+    const count = (rows: MovedMessage[], job: MessageStatusJob) =>
+      rows.filter(
+        (m) => m.sessionId === job.sessionId && job.receipts.some((r) => r.messageId === m.waMessageId),
+      ).length;
+    return jobs.map((job) => ({ delivered: count(moved.toDelivered, job), read: count(moved.toRead, job) }));
+  }
+
+  private async apply(tx: Queryable, delivered: Receipt[], read: Receipt[], at: Date) {
     // A receipt proves the send: rows whose SENT write was lost (e.g. Postgres restarting) get sentAt.
     const toDelivered = await messageSql.advance(tx, {
-      sessionId: job.sessionId,
-      waMessageIds: [...delivered],
+      receipts: delivered,
       from: [MessageStatus.PROCESSING, MessageStatus.SENT],
       to: MessageStatus.DELIVERED,
       at,
     });
-    const toRead = read.size
-      ? await messageSql.advance(tx, {
-          sessionId: job.sessionId,
-          waMessageIds: [...read],
-          from: [MessageStatus.DELIVERED],
-          to: MessageStatus.READ,
-          at,
-        })
-      : [];
+    const toRead = await messageSql.advance(tx, {
+      receipts: read,
+      from: [MessageStatus.DELIVERED],
+      to: MessageStatus.READ,
+      at,
+    });
     await moveRecipients(tx, toDelivered, RecipientStatus.DELIVERED, "deliveredCount", at);
     await moveRecipients(tx, toRead, RecipientStatus.READ, "readCount", at);
-    await deps.outbox.writeSql(
+    await this.deps.outbox.writeSql(
       tx,
       [
-        ...toDelivered.map((m) => statusEvent(job, m, "message.delivered")),
-        ...toRead.map((m) => statusEvent(job, m, "message.read")),
+        ...toDelivered.map((m) => statusEvent(m, "message.delivered")),
+        ...toRead.map((m) => statusEvent(m, "message.read")),
       ],
       at,
     );
-    return { delivered: toDelivered.length, read: toRead.length };
-  });
-  deps.metrics.outcome("outbound", MessageStatus.DELIVERED, result.delivered);
-  deps.metrics.outcome("outbound", MessageStatus.READ, result.read);
-  return result;
+    return { toDelivered, toRead };
+  }
 }
 
-function statusEvent(job: MessageStatusJob, m: MovedMessage, type: string): DomainEvent {
+function statusEvent(m: MovedMessage, type: string): DomainEvent {
   return {
-    companyId: job.companyId,
-    sessionId: job.sessionId,
+    companyId: m.companyId,
+    sessionId: m.sessionId,
     category: EventCategory.MESSAGE,
     type,
     message: type === "message.read" ? "Message read" : "Message delivered",
@@ -78,7 +101,7 @@ function statusEvent(job: MessageStatusJob, m: MovedMessage, type: string): Doma
 }
 
 function moveRecipients(
-  tx: Parameters<typeof outboundSql.moveRecipients>[0],
+  tx: Queryable,
   moved: MovedMessage[],
   status: RecipientStatus,
   counter: "deliveredCount" | "readCount",

@@ -8,6 +8,8 @@ const UTC = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
 /** Columns a receipt-moved row reports (events, campaign recipients). */
 export interface MovedMessage {
   id: string;
+  companyId: string;
+  sessionId: string;
   campaignId: string | null;
   waMessageId: string;
   chatJid: string;
@@ -30,22 +32,30 @@ export interface OutboundMessageRow {
 
 export const messageSql = {
   /**
-   * Re-read and claim in one statement: only an open (QUEUED/PROCESSING) row of this session queued
-   * at or after `queuedSince` becomes PROCESSING with one more attempt; anything else returns nothing.
+   * Re-read and claim in one statement, for many messages at once: only an open (QUEUED/PROCESSING)
+   * row of the given session queued at or after `queuedSince` becomes PROCESSING with one more
+   * attempt. Returns the claimed rows; a message missing from them was not claimable.
    */
   async claim(
     db: Queryable,
-    args: { id: string; sessionId: string; queuedSince: Date; at: Date },
-  ): Promise<Message | undefined> {
-    const [row] = await query<Message>(
+    args: { messages: { id: string; sessionId: string }[]; queuedSince: Date; at: Date },
+  ): Promise<Message[]> {
+    if (!args.messages.length) return [];
+    return query<Message>(
       db,
-      `UPDATE "Message" SET status = 'PROCESSING', attempts = attempts + 1,
+      `UPDATE "Message" m SET status = 'PROCESSING', attempts = m.attempts + 1,
          "processingAt" = ${UTC(4)}, "updatedAt" = ${UTC(4)}
-       WHERE id = $1 AND "sessionId" = $2 AND status IN ('QUEUED', 'PROCESSING') AND "queuedAt" >= ${UTC(3)}
-       RETURNING *`,
-      [args.id, args.sessionId, utc(args.queuedSince), utc(args.at)],
+       FROM unnest($1::text[], $2::text[]) AS c(id, session)
+       WHERE m.id = c.id AND m."sessionId" = c.session AND m.status IN ('QUEUED', 'PROCESSING')
+         AND m."queuedAt" >= ${UTC(3)}
+       RETURNING m.*`,
+      [
+        args.messages.map((m) => m.id),
+        args.messages.map((m) => m.sessionId),
+        utc(args.queuedSince),
+        utc(args.at),
+      ],
     );
-    return row;
   },
 
   /** The row of this session, whatever its status (why a claim found nothing). */
@@ -74,29 +84,37 @@ export const messageSql = {
   },
 
   /**
-   * Receipts, forward only: rows of the session among `waMessageIds` in one of `from` move to `to`
-   * with `at` in its timestamp column (DELIVERED also fills a missing sentAt: a receipt proves the send).
+   * Receipts, forward only, for many sessions at once: each (sessionId, waMessageId) row in one of
+   * `from` moves to `to` with `at` in its timestamp column (DELIVERED also fills a missing sentAt: a
+   * receipt proves the send).
    */
   async advance(
     db: Queryable,
     args: {
-      sessionId: string;
-      waMessageIds: string[];
+      receipts: { sessionId: string; waMessageId: string }[];
       from: readonly string[];
       to: "DELIVERED" | "READ";
       at: Date;
     },
   ): Promise<MovedMessage[]> {
+    if (!args.receipts.length) return [];
     const stamp =
       args.to === "DELIVERED"
-        ? `"deliveredAt" = ${UTC(5)}, "sentAt" = COALESCE("sentAt", ${UTC(5)})`
+        ? `"deliveredAt" = ${UTC(5)}, "sentAt" = COALESCE(m."sentAt", ${UTC(5)})`
         : `"readAt" = ${UTC(5)}`;
     return query<MovedMessage>(
       db,
-      `UPDATE "Message" SET status = $4::"MessageStatus", ${stamp}, "updatedAt" = ${UTC(5)}
-       WHERE "sessionId" = $1 AND "waMessageId" = ANY($2::text[]) AND status = ANY($3::"MessageStatus"[])
-       RETURNING id, "campaignId", "waMessageId", "chatJid"`,
-      [args.sessionId, args.waMessageIds, args.from, args.to, utc(args.at)],
+      `UPDATE "Message" m SET status = $4::"MessageStatus", ${stamp}, "updatedAt" = ${UTC(5)}
+       FROM unnest($1::text[], $2::text[]) AS r(session, wa)
+       WHERE m."sessionId" = r.session AND m."waMessageId" = r.wa AND m.status = ANY($3::"MessageStatus"[])
+       RETURNING m.id, m."companyId", m."sessionId", m."campaignId", m."waMessageId", m."chatJid"`,
+      [
+        args.receipts.map((r) => r.sessionId),
+        args.receipts.map((r) => r.waMessageId),
+        args.from,
+        args.to,
+        utc(args.at),
+      ],
     );
   },
 
