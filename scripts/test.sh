@@ -18,6 +18,22 @@ require_services "$TEST_PG_ADMIN_URL" "$REDIS_URL"
 started=$SECONDS
 passed=()
 failed=()
+# Test runners' output is also kept here so the summary can count individual tests.
+test_log=$(mktemp -t zapflow-tests.XXXXXX)
+trap 'rm -f "$test_log"' EXIT
+
+# logged COMMAND... — runs a test runner, showing and keeping its output.
+logged() {
+  "$@" 2>&1 | tee -a "$test_log"
+  return "${PIPESTATUS[0]}"
+}
+
+# Adds up vitest's "Tests  N failed | M passed (T)" lines into "P passed, F failed".
+count_tests() {
+  sed -E 's/\x1b\[[0-9;]*m//g' "$test_log" | grep -E '^\s*(\S+:\s*)?Tests\s+' |
+    awk '{ for (i = 1; i <= NF; i++) { if ($i == "passed") p += $(i-1); if ($i == "failed") f += $(i-1) } }
+         END { printf "%d passed, %d failed\n", p, f }'
+}
 
 # step NAME COMMAND... — runs one step, records the outcome and its duration.
 step() {
@@ -39,10 +55,12 @@ summary() {
   for p in "${passed[@]}"; do echo "  ✓ $p"; done
   for f in "${failed[@]}"; do echo "  ✗ $f"; done
   if ((${#failed[@]})); then
-    echo "TEST SUMMARY: FAILED (${failed[*]}) — ${#passed[@]} passed, ${#failed[@]} failed in ${total}s"
+    echo "TEST SUMMARY: FAILED (${failed[*]}) — steps: ${#passed[@]} ok, ${#failed[@]} not ok, ${total}s"
+    echo "tests: $(count_tests)"
     exit 1
   fi
   echo "TEST SUMMARY: PASSED — ${#passed[@]} steps in ${total}s"
+  echo "tests: $(count_tests)"
   exit 0
 }
 
@@ -56,8 +74,8 @@ step typecheck pnpm typecheck
 # The command needs a server for its shadow database: the test server.
 step migrate:check env DATABASE_URL="$TEST_PG_ADMIN_URL" pnpm --filter @zapflow/db migrate:check
 # Packages one after another; inside a package vitest runs files in parallel.
-step unit+integration pnpm exec turbo run test --concurrency=1 ${TEST_FILTER:+"--filter=$TEST_FILTER"}
+step unit+integration logged pnpm exec turbo run test --concurrency=1 ${TEST_FILTER:+"--filter=$TEST_FILTER"}
 if has_package_script apps/web/package.json test:e2e; then
-  step web:e2e pnpm --filter @zapflow/web test:e2e
+  step web:e2e logged pnpm --filter @zapflow/web test:e2e
 fi
 summary

@@ -22,7 +22,7 @@ const TARGETS = (process.env.BENCH_BAILEYS_SESSIONS ?? "50,200,500")
   .filter((n) => n > 0)
   .sort((a, b) => a - b);
 /** Stop adding sessions after this long and report what was reached. */
-const BUDGET_MS = Number(process.env.BENCH_BAILEYS_BUDGET_MS ?? 150_000);
+const BUDGET_MS = Number(process.env.BENCH_BAILEYS_BUDGET_MS ?? 480_000);
 const PAIRING_CONCURRENCY = Number(process.env.BENCH_BAILEYS_CONCURRENCY ?? 8);
 const SETTLE_MS = 3_000;
 const SINGLE_SESSION_MESSAGES = 300;

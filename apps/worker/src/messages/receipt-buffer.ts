@@ -14,7 +14,7 @@ export class ReceiptBuffer {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly logger: Logger,
-    private readonly flushMs = 1_000,
+    private readonly flushMs = 200,
   ) {}
 
   add(sessionId: string, companyId: string, receipts: MessageReceipt[]): void {
