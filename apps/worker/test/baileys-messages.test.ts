@@ -121,4 +121,32 @@ describe("real Baileys messaging against the protocol simulator", () => {
     expect(JSON.stringify(row.payload)).toContain("foto");
     expect(Buffer.from(await b.storage.read(row.mediaStorageKey!)).equals(PNG)).toBe(true);
   });
+
+  // Last: it restricts the sender. Baileys resolves the send, then WhatsApp's ack 463 arrives as an
+  // error receipt — the message must fail with a reason and the number's outbound must pause.
+  it("a send from a restricted number fails by error receipt and pauses the number", async () => {
+    b.sim.restrict(PHONE);
+    const { message: accepted } = await acceptOutboundMessage(deps(), b.h.companyId, {
+      sessionId,
+      to: `+${CONTACT}`,
+      type: "text",
+      text: "this one is refused",
+    });
+    const row = await waitFor(
+      async () => {
+        const m = await message(accepted.id);
+        return m.status === MessageStatus.FAILED ? m : undefined;
+      },
+      { what: "message FAILED by error receipt", timeoutMs: 15_000 },
+    );
+    expect(row.lastError).toMatch(/refused/);
+    const session = await waitFor(
+      async () => {
+        const s = await b.h.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
+        return s.outboundPausedAt ? s : undefined;
+      },
+      { what: "outbound paused", timeoutMs: 10_000 },
+    );
+    expect(session.outboundPausedReason).toMatch(/error receipt/);
+  });
 });

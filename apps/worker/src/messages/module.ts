@@ -110,7 +110,18 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       const senders = sendWorkers;
       closers.unshift(() => senders.close());
 
-      const statuses = new StatusWriter({ prisma, outbox, metrics });
+      const statuses = new StatusWriter({
+        prisma,
+        outbox,
+        metrics,
+        // An error receipt is WhatsApp refusing what it had accepted: a ban signal for the number.
+        onErrorReceipts: (sessionId, companyId, failed) =>
+          banSignals.pause(
+            sessionId,
+            companyId,
+            `${failed} sent message(s) refused by WhatsApp (error receipt)`,
+          ),
+      });
       const shared: Worker[] = [
         createQueueWorker(
           QueueName.messageReceive,

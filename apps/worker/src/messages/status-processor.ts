@@ -5,6 +5,7 @@
 // transaction holding its receipts has committed.
 import {
   EventCategory,
+  EventSeverity,
   MessageStatus,
   type MovedMessage,
   messageSql,
@@ -23,10 +24,24 @@ import type { DomainEvent, EventOutbox } from "./outbox";
 type Counts = { delivered: number; read: number };
 type Receipt = { sessionId: string; waMessageId: string };
 
+/** Why a message that got an `error` receipt failed (WhatsApp accepted, then refused it). */
+export const ERROR_RECEIPT_REASON =
+  "WhatsApp refused the message after accepting it (the number may be restricted)";
+
+/** Called once per session that got error receipts, after the messages are marked FAILED. */
+export type ErrorReceiptHandler = (sessionId: string, companyId: string, failed: number) => Promise<void>;
+
 export class StatusWriter {
   private readonly batches: Coalescer<MessageStatusJob, Counts>;
 
-  constructor(private readonly deps: { prisma: PrismaClient; outbox: EventOutbox; metrics: MessageMetrics }) {
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      outbox: EventOutbox;
+      metrics: MessageMetrics;
+      onErrorReceipts?: ErrorReceiptHandler;
+    },
+  ) {
     this.batches = new Coalescer((jobs) => this.write(jobs));
   }
 
@@ -37,9 +52,11 @@ export class StatusWriter {
   private async write(jobs: MessageStatusJob[]): Promise<Counts[]> {
     const delivered: Receipt[] = [];
     const read: Receipt[] = [];
+    const rejected: Receipt[] = [];
     for (const job of jobs) {
       for (const r of job.receipts) {
         const receipt = { sessionId: job.sessionId, waMessageId: r.messageId };
+        if (r.status === "error") rejected.push(receipt);
         if (r.status === "delivered") delivered.push(receipt);
         if (r.status === "read" || r.status === "played") {
           read.push(receipt);
@@ -48,6 +65,7 @@ export class StatusWriter {
       }
     }
     const at = new Date();
+    if (rejected.length) await this.reject(rejected, at);
     const moved = delivered.length
       ? await withTransaction(pgPoolOf(this.deps.prisma), (tx) => this.apply(tx, delivered, read, at))
       : { toDelivered: [], toRead: [] };
@@ -59,6 +77,40 @@ export class StatusWriter {
         (m) => m.sessionId === job.sessionId && job.receipts.some((r) => r.messageId === m.waMessageId),
       ).length;
     return jobs.map((job) => ({ delivered: count(moved.toDelivered, job), read: count(moved.toRead, job) }));
+  }
+
+  private async reject(receipts: Receipt[], at: Date): Promise<void> {
+    const failed = await withTransaction(pgPoolOf(this.deps.prisma), async (tx) => {
+      const rows = await messageSql.reject(tx, { receipts, reason: ERROR_RECEIPT_REASON, at });
+      await outboundSql.moveRecipients(tx, {
+        messageIds: rows.flatMap((m) => (m.campaignId ? [m.id] : [])),
+        from: [RecipientStatus.PENDING, RecipientStatus.QUEUED, RecipientStatus.SENT],
+        to: RecipientStatus.FAILED,
+        counter: "failedCount",
+        count: "moved",
+        at,
+      });
+      await this.deps.outbox.writeSql(
+        tx,
+        rows.map((m) => ({
+          ...statusEvent(m, "message.failed"),
+          severity: EventSeverity.WARN,
+          message: ERROR_RECEIPT_REASON,
+        })),
+        at,
+      );
+      return rows;
+    });
+    this.deps.metrics.outcome("outbound", MessageStatus.FAILED, failed.length);
+    const bySession = new Map<string, { companyId: string; count: number }>();
+    for (const m of failed) {
+      const entry = bySession.get(m.sessionId) ?? { companyId: m.companyId, count: 0 };
+      entry.count += 1;
+      bySession.set(m.sessionId, entry);
+    }
+    for (const [sessionId, { companyId, count }] of bySession) {
+      await this.deps.onErrorReceipts?.(sessionId, companyId, count);
+    }
   }
 
   private async apply(tx: Queryable, delivered: Receipt[], read: Receipt[], at: Date) {

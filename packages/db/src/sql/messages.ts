@@ -119,6 +119,32 @@ export const messageSql = {
   },
 
   /**
+   * Error receipts: WhatsApp accepted the send, then refused the message (e.g. a restricted
+   * number's ack 463). Moves PROCESSING/SENT rows to FAILED with the reason.
+   */
+  async reject(
+    db: Queryable,
+    args: { receipts: { sessionId: string; waMessageId: string }[]; reason: string; at: Date },
+  ): Promise<MovedMessage[]> {
+    if (!args.receipts.length) return [];
+    return query<MovedMessage>(
+      db,
+      `UPDATE "Message" m SET status = 'FAILED'::"MessageStatus", "failedAt" = ${UTC(4)},
+         "lastError" = $3, "updatedAt" = ${UTC(4)}
+       FROM unnest($1::text[], $2::text[]) AS r(session, wa)
+       WHERE m."sessionId" = r.session AND m."waMessageId" = r.wa
+         AND m.status IN ('PROCESSING'::"MessageStatus", 'SENT'::"MessageStatus")
+       RETURNING m.id, m."companyId", m."sessionId", m."campaignId", m."waMessageId", m."chatJid"`,
+      [
+        args.receipts.map((r) => r.sessionId),
+        args.receipts.map((r) => r.waMessageId),
+        args.reason,
+        utc(args.at),
+      ],
+    );
+  },
+
+  /**
    * New outbound rows (QUEUED) in one statement; rows hitting a unique key (an idempotency key
    * already used) are skipped. Returns the inserted rows' ids.
    */
