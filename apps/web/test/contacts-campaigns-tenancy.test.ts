@@ -68,6 +68,10 @@ const cases: Record<string, Inputs> = {
     { id: s.bCampaignId, audience: { listIds: [s.listId] } },
   ],
   "campaigns.delete": byId("draftId"),
+  "campaigns.audienceCount": (s) => [
+    { audience: { listIds: [s.listId] } },
+    { audience: { tags: ["vip-a"], contactIds: [s.contactId] } },
+  ],
   "campaigns.preview": (s) => [{ id: s.draftId }, { id: s.bCampaignId, contactId: s.contactId }],
   "campaigns.start": byId("draftId"),
   "campaigns.pause": byId("runningId"),
@@ -234,6 +238,18 @@ describe("contacts/campaigns tenancy wall", () => {
       rendered: { text: string }[];
     };
     expect(preview.rendered[0]?.text).toBe("Olá Alice A");
+  });
+
+  it("audience counts only see the caller's own contacts", async () => {
+    const audience = { listIds: [s.listId], tags: ["vip-a"] };
+    const mine = (await callPath(w.asUser(w.a.ownerId, w.a.companyId), "campaigns.audienceCount", {
+      audience,
+    })) as { total: number };
+    expect(mine.total).toBeGreaterThan(0);
+    for (const caller of [w.asUser(w.b.ownerId, w.b.companyId), w.asKey(w.b)]) {
+      const theirs = (await callPath(caller, "campaigns.audienceCount", { audience })) as { total: number };
+      expect(theirs.total).toBe(0);
+    }
   });
 
   it("API keys need the contacts/campaigns scopes", async () => {
