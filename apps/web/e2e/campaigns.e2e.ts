@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserHandle, launchBrowser } from "./browser";
+import { connectAndWaitForQr, createSession, signIn, simulateScan } from "./flows";
 import { type Stack, startStack } from "./stack";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -37,19 +38,11 @@ afterAll(async () => {
 
 describe("contacts and campaigns", () => {
   it("owner signs in and pairs a sending number", async () => {
-    await page.goto(`${stack.baseUrl}/signin`);
-    await page.getByLabel("Email").fill("owner@acme.test");
-    await page.getByLabel("Password").fill(stack.password);
-    await page.getByLabel("Password").press("Enter");
-    await page.getByRole("heading", { name: "Overview" }).waitFor({ timeout: 30_000 });
+    await signIn(page, stack.baseUrl, "owner@acme.test", stack.password);
     await page.goto(`${stack.baseUrl}/sessions`);
-    await page.getByLabel("New session label").fill("Campaign number");
-    await page.getByLabel("New session label").press("Enter");
-    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
-    await page.getByRole("button", { name: "Connect" }).click();
-    await page.getByAltText("WhatsApp pairing QR code").waitFor({ timeout: 45_000 });
-    await page.getByRole("button", { name: "Simulate scan" }).click();
-    await page.getByTestId("session-status").getByText("Connected").waitFor({ timeout: 45_000 });
+    await createSession(page, "Campaign number", "enter");
+    await connectAndWaitForQr(page);
+    await simulateScan(page);
   });
 
   it("imports a CSV into a list: mapping, live progress, the bad line reported", async () => {

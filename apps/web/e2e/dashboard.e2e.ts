@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserHandle, launchBrowser } from "./browser";
+import { connectAndWaitForQr, createSession, signIn, simulateScan } from "./flows";
 import { type Stack, startStack } from "./stack";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -22,13 +23,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
+async function signInAs(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${stack.baseUrl}/signin`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(stack.password);
-  await page.getByLabel("Password").press("Enter"); // keyboard submit
-  await page.getByRole("heading", { name: "Overview" }).waitFor({ timeout: 30_000 });
+  await signIn(page, stack.baseUrl, email, stack.password);
   return page;
 }
 
@@ -49,22 +46,16 @@ describe("dashboard", () => {
 
   it("owner signs in, pairs a number by QR and sends a message", async () => {
     const context = await browser.newContext();
-    const page = await signIn(context, "owner@acme.test");
+    const page = await signInAs(context, "owner@acme.test");
     await page.screenshot({ path: join(shots, "overview-empty.png"), fullPage: true });
 
     await page.getByRole("link", { name: "Sessions" }).first().click();
-    await page.getByLabel("New session label").fill("E2E number");
-    await page.getByLabel("New session label").press("Enter");
-    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
-    sessionId = page.url().split("/").pop() ?? "";
+    sessionId = await createSession(page, "E2E number", "enter");
 
-    await page.getByRole("button", { name: "Connect" }).click();
-    const qr = page.getByAltText("WhatsApp pairing QR code");
-    await qr.waitFor({ timeout: 45_000 });
+    await connectAndWaitForQr(page);
     await page.screenshot({ path: join(shots, "session-qr.png"), fullPage: true });
 
-    await page.getByRole("button", { name: "Simulate scan" }).click();
-    await page.getByTestId("session-status").getByText("Connected").waitFor({ timeout: 45_000 });
+    await simulateScan(page);
     await page.screenshot({ path: join(shots, "session-connected.png"), fullPage: true });
     const row = await stack.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(row.status).toBe("CONNECTED");
@@ -97,11 +88,9 @@ describe("dashboard", () => {
 
   it("owner pairs a second number with a pairing code", async () => {
     const context = await browser.newContext();
-    const page = await signIn(context, "owner@acme.test");
+    const page = await signInAs(context, "owner@acme.test");
     await page.goto(`${stack.baseUrl}/sessions`);
-    await page.getByLabel("New session label").fill("Code number");
-    await page.getByRole("button", { name: "Create session" }).click();
-    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+    await createSession(page, "Code number", "button");
     await page.getByLabel("Phone number with country code").fill("12");
     await page.getByRole("button", { name: "Get pairing code" }).click();
     // Field-level message under the input (the toast repeats it).
@@ -119,7 +108,7 @@ describe("dashboard", () => {
 
   it("platform admin edits a company's limits and opens Bull Board with the send queues", async () => {
     const context = await browser.newContext();
-    const page = await signIn(context, "admin@zapflow.test");
+    const page = await signInAs(context, "admin@zapflow.test");
     await page.getByRole("link", { name: "Admin", exact: true }).click();
     await page.getByRole("heading", { name: "Platform admin" }).waitFor();
     await page.getByRole("row", { name: /Acme/ }).getByRole("link").click();

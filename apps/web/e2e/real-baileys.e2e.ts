@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserHandle, launchBrowser } from "./browser";
+import { connectAndWaitForQr, createSession, signIn, simulateScan } from "./flows";
 import { type Stack, startStack } from "./stack";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -40,20 +41,12 @@ describe("dashboard with real Baileys", () => {
   it("pairs by QR through the protocol simulator and sends a message that is read", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/signin`);
-    await page.getByLabel("Email").fill("owner@acme.test");
-    await page.getByLabel("Password").fill(stack.password);
-    await page.getByLabel("Password").press("Enter");
-    await page.getByRole("heading", { name: "Overview" }).waitFor({ timeout: 30_000 });
+    await signIn(page, stack.baseUrl, "owner@acme.test", stack.password);
 
     await page.getByRole("link", { name: "Sessions" }).first().click();
-    await page.getByLabel("New session label").fill("Real Baileys");
-    await page.getByLabel("New session label").press("Enter");
-    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
-    const sessionId = page.url().split("/").pop() ?? "";
+    const sessionId = await createSession(page, "Real Baileys", "enter");
 
-    await page.getByRole("button", { name: "Connect" }).click();
-    await page.getByAltText("WhatsApp pairing QR code").waitFor({ timeout: 45_000 });
+    await connectAndWaitForQr(page);
     // The QR shown is the one Baileys built from the simulator's pair-device refs.
     const { qrCode } = await stack.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
     const ref = (qrCode?.split("#")[1] ?? qrCode ?? "").split(",")[0];
@@ -61,8 +54,7 @@ describe("dashboard with real Baileys", () => {
     expect(pending.some((p) => p.refs.includes(ref ?? ""))).toBe(true);
     await page.screenshot({ path: join(shots, "real-baileys-qr.png"), fullPage: true });
 
-    await page.getByRole("button", { name: "Simulate scan" }).click();
-    await page.getByTestId("session-status").getByText("Connected").waitFor({ timeout: 45_000 });
+    await simulateScan(page);
     const session = await stack.db.prisma.whatsappSession.findUniqueOrThrow({ where: { id: sessionId } });
     const { devices } = await admin<{ devices: SimDevice[] }>("/devices");
     const device = devices.find((d) => d.phone === session.phone && d.status === "paired");
@@ -93,15 +85,9 @@ describe("dashboard with real Baileys", () => {
   it("pairs a second number with Baileys' pairing code, confirmed through the simulator", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/signin`);
-    await page.getByLabel("Email").fill("owner@acme.test");
-    await page.getByLabel("Password").fill(stack.password);
-    await page.getByLabel("Password").press("Enter");
-    await page.getByRole("heading", { name: "Overview" }).waitFor({ timeout: 30_000 });
+    await signIn(page, stack.baseUrl, "owner@acme.test", stack.password);
     await page.goto(`${stack.baseUrl}/sessions`);
-    await page.getByLabel("New session label").fill("Real code");
-    await page.getByRole("button", { name: "Create session" }).click();
-    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+    await createSession(page, "Real code", "button");
     await page.getByLabel("Phone number with country code").fill("+55 11 98888-7001");
     await page.getByRole("button", { name: "Get pairing code" }).click();
     const code = page.getByTestId("pairing-code");

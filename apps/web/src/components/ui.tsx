@@ -81,6 +81,32 @@ export function Input(props: InputHTMLAttributes<HTMLInputElement> & { invalid?:
   return <input {...rest} aria-invalid={invalid || undefined} className={`${controlClass} ${className}`} />;
 }
 
+/** A labelled text input marked invalid (and described by) its field-level error. */
+export function TextField({
+  label,
+  error,
+  onValue,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "onChange"> & {
+  label: string;
+  error?: string[] | string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field label={label} error={error}>
+      {(id, d) => (
+        <Input
+          {...input}
+          id={id}
+          onChange={(e) => onValue(e.target.value)}
+          invalid={!!error}
+          aria-describedby={d}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function Select(props: SelectHTMLAttributes<HTMLSelectElement>) {
   const { className = "", ...rest } = props;
   return <select {...rest} className={`${controlClass} ${className}`} />;
@@ -202,6 +228,21 @@ export function ErrorNote({ error }: { error: { message: string } | null | undef
 
 export const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
 export const td = "px-3 py-2 text-sm text-slate-700";
+
+/** Header row of a data table; an empty name is an unlabelled (actions) column. */
+export function TableHeadRow({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr className="border-b border-slate-100">
+        {columns.map((c) => (
+          <th key={c} className={th}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
 
 export function formatDate(value: Date | string | null | undefined): string {
   if (!value) return "—";

@@ -4,7 +4,17 @@ import Link from "next/link";
 import { QueueDepthChart } from "@/components/charts/messages-chart";
 import { humanize } from "@/components/status";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, ErrorNote, PageHeader, Skeleton, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Badge,
+  Button,
+  Card,
+  ErrorNote,
+  PageHeader,
+  Skeleton,
+  SkeletonRows,
+  TableHeadRow,
+  td,
+} from "@/components/ui";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
 function QueuesCard() {
@@ -94,15 +104,7 @@ export default function AdminPage() {
             <SkeletonRows />
           ) : (
             <table className="w-full">
-              <thead>
-                <tr className="border-b border-slate-100">
-                  <th className={th}>Company</th>
-                  <th className={th}>Members</th>
-                  <th className={th}>Sessions</th>
-                  <th className={th}>Contacts</th>
-                  <th className={th}>Limits</th>
-                </tr>
-              </thead>
+              <TableHeadRow columns={["Company", "Members", "Sessions", "Contacts", "Limits"]} />
               <tbody className="divide-y divide-slate-100">
                 {companies.data.map((c) => (
                   <tr key={c.id} className="hover:bg-slate-50">

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { CheckboxGroup } from "@/components/checkbox-group";
 import { useToast } from "@/components/toast";
 import {
   Badge,
@@ -13,8 +14,9 @@ import {
   Input,
   PageHeader,
   SkeletonRows,
+  TableHeadRow,
+  TextField,
   td,
-  th,
 } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 import type { ApiScope } from "@/server/auth/scopes";
@@ -94,18 +96,13 @@ export default function ApiKeysPage() {
       <Card title="New key" className="mb-6">
         <form onSubmit={onSubmit} className="space-y-4">
           <div className="grid gap-4 md:grid-cols-2">
-            <Field label="Name" error={errors.name}>
-              {(id, d) => (
-                <Input
-                  id={id}
-                  value={name}
-                  onChange={(e) => setName(e.target.value)}
-                  placeholder="CRM integration"
-                  invalid={!!errors.name}
-                  aria-describedby={d}
-                />
-              )}
-            </Field>
+            <TextField
+              label="Name"
+              error={errors.name}
+              value={name}
+              onValue={setName}
+              placeholder="CRM integration"
+            />
             <Field label="Expires (optional)" error={errors.expiresAt}>
               {(id, d) => (
                 <Input
@@ -118,30 +115,13 @@ export default function ApiKeysPage() {
               )}
             </Field>
           </div>
-          <fieldset>
-            <legend className="mb-2 text-sm font-medium text-slate-700">Scopes</legend>
-            <div className="flex flex-wrap gap-3">
-              {scopes.data?.map((s) => (
-                <label
-                  key={s}
-                  className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-sm"
-                >
-                  <input
-                    type="checkbox"
-                    checked={chosen.has(s)}
-                    onChange={() => {
-                      const next = new Set(chosen);
-                      if (next.has(s)) next.delete(s);
-                      else next.add(s);
-                      setChosen(next);
-                    }}
-                  />
-                  <span className="font-mono text-xs">{s}</span>
-                </label>
-              ))}
-            </div>
-            {errors.scopes ? <p className="mt-1 text-xs text-red-600">{errors.scopes[0]}</p> : null}
-          </fieldset>
+          <CheckboxGroup
+            legend="Scopes"
+            options={scopes.data}
+            selected={chosen}
+            onChange={setChosen}
+            error={errors.scopes?.[0]}
+          />
           <Button type="submit" busy={create.isPending}>
             Create key
           </Button>
@@ -155,16 +135,7 @@ export default function ApiKeysPage() {
           <EmptyState title="No API keys" description="Create one above to call the API from your systems." />
         ) : (
           <table className="w-full">
-            <thead>
-              <tr className="border-b border-slate-100">
-                <th className={th}>Name</th>
-                <th className={th}>Key</th>
-                <th className={th}>Scopes</th>
-                <th className={th}>Last used</th>
-                <th className={th}>Status</th>
-                <th className={th} />
-              </tr>
-            </thead>
+            <TableHeadRow columns={["Name", "Key", "Scopes", "Last used", "Status", ""]} />
             <tbody className="divide-y divide-slate-100">
               {keys.data.map((k) => {
                 const expired = k.expiresAt && new Date(k.expiresAt) < new Date();

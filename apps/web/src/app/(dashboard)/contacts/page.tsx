@@ -13,6 +13,7 @@ import {
   PageHeader,
   Select,
   SkeletonRows,
+  TextField,
   td,
   th,
 } from "@/components/ui";
@@ -113,18 +114,13 @@ export default function ContactsPage() {
       <div className="mb-6 grid gap-6 md:grid-cols-2">
         <Card title="Add a contact">
           <form onSubmit={onCreate} className="grid gap-3 md:grid-cols-3">
-            <Field label="Phone" error={errors.phone}>
-              {(id, d) => (
-                <Input
-                  id={id}
-                  value={phone}
-                  onChange={(e) => setPhone(e.target.value)}
-                  placeholder="(11) 98765-4321"
-                  invalid={!!errors.phone}
-                  aria-describedby={d}
-                />
-              )}
-            </Field>
+            <TextField
+              label="Phone"
+              error={errors.phone}
+              value={phone}
+              onValue={setPhone}
+              placeholder="(11) 98765-4321"
+            />
             <Field label="Name" error={errors.name}>
               {(id) => <Input id={id} value={name} onChange={(e) => setName(e.target.value)} />}
             </Field>

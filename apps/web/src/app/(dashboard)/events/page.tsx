@@ -1,21 +1,20 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { FilterSelect, LoadMore } from "@/components/list-controls";
 import { humanize } from "@/components/status";
 import {
   Badge,
   type BadgeTone,
-  Button,
   Card,
   EmptyState,
   ErrorNote,
   formatDate,
   Input,
   PageHeader,
-  Select,
   SkeletonRows,
+  TableHeadRow,
   td,
-  th,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
@@ -62,32 +61,22 @@ export default function EventsPage() {
       <Card
         actions={
           <div className="flex gap-2">
-            <Select
-              aria-label="Category"
+            <FilterSelect
+              label="Category"
               value={category}
-              onChange={(e) => setCategory(e.target.value as typeof category)}
+              onChange={(v) => setCategory(v as typeof category)}
+              anyLabel="All categories"
+              options={CATEGORIES}
               className="w-36"
-            >
-              <option value="">All categories</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {humanize(c)}
-                </option>
-              ))}
-            </Select>
-            <Select
-              aria-label="Severity"
+            />
+            <FilterSelect
+              label="Severity"
               value={severity}
-              onChange={(e) => setSeverity(e.target.value as typeof severity)}
+              onChange={(v) => setSeverity(v as typeof severity)}
+              anyLabel="Any severity"
+              options={SEVERITIES}
               className="w-32"
-            >
-              <option value="">Any severity</option>
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
-            </Select>
+            />
             <Input
               aria-label="Type starts with"
               placeholder="e.g. session."
@@ -107,14 +96,7 @@ export default function EventsPage() {
         ) : (
           <>
             <table className="w-full">
-              <thead>
-                <tr className="border-b border-slate-100">
-                  <th className={th}>When</th>
-                  <th className={th}>Severity</th>
-                  <th className={th}>Type</th>
-                  <th className={th}>Message</th>
-                </tr>
-              </thead>
+              <TableHeadRow columns={["When", "Severity", "Type", "Message"]} />
               <tbody className="divide-y divide-slate-100">
                 {rows.map((e) => (
                   <tr key={e.id}>
@@ -130,17 +112,7 @@ export default function EventsPage() {
                 ))}
               </tbody>
             </table>
-            {events.hasNextPage ? (
-              <div className="mt-4 text-center">
-                <Button
-                  tone="secondary"
-                  onClick={() => events.fetchNextPage()}
-                  busy={events.isFetchingNextPage}
-                >
-                  Load more
-                </Button>
-              </div>
-            ) : null}
+            <LoadMore query={events} />
           </>
         )}
       </Card>

@@ -2,7 +2,16 @@
 import { useQuery } from "@tanstack/react-query";
 import { POLICY_FIELDS, showValue } from "@/components/limits/fields";
 import { UsageBar } from "@/components/limits/usage-bar";
-import { Card, EmptyState, ErrorNote, formatDate, PageHeader, SkeletonRows, td, th } from "@/components/ui";
+import {
+  Card,
+  EmptyState,
+  ErrorNote,
+  formatDate,
+  PageHeader,
+  SkeletonRows,
+  TableHeadRow,
+  td,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
 export default function LimitsPage() {
@@ -64,13 +73,7 @@ export default function LimitsPage() {
           ) : (
             <>
               <table className="w-full">
-                <thead>
-                  <tr className="border-b border-slate-100">
-                    <th className={th}>Limit</th>
-                    <th className={th}>Effective</th>
-                    <th className={th}>Source</th>
-                  </tr>
-                </thead>
+                <TableHeadRow columns={["Limit", "Effective", "Source"]} />
                 <tbody className="divide-y divide-slate-100">
                   {POLICY_FIELDS.map((f) => {
                     const override = policy.data.overrides?.[f.key];

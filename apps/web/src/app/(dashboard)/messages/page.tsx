@@ -3,6 +3,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense } from "react";
+import { FilterSelect, LoadMore } from "@/components/list-controls";
 import { humanize, messageTone } from "@/components/status";
 import {
   Badge,
@@ -12,10 +13,9 @@ import {
   ErrorNote,
   formatDate,
   PageHeader,
-  Select,
   SkeletonRows,
+  TableHeadRow,
   td,
-  th,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { SendMessageForm } from "./send-form";
@@ -33,6 +33,10 @@ const STATUSES = [
   "EXPIRED",
 ] as const;
 type Status = (typeof STATUSES)[number];
+const DIRECTIONS = [
+  { value: "OUTBOUND", label: "Outbound" },
+  { value: "INBOUND", label: "Inbound" },
+] as const;
 
 function preview(payload: Record<string, unknown>): string {
   const text = payload.text ?? payload.caption ?? payload.fileName ?? payload.name;
@@ -88,42 +92,30 @@ function Messages() {
         title={chatJid ? `Conversation with ${chatJid.split("@")[0]}` : "Messages"}
         actions={
           <div className="flex gap-2">
-            <Select
-              aria-label="Filter by number"
+            <FilterSelect
+              label="Filter by number"
               value={sessionId ?? ""}
-              onChange={(e) => setParam("sessionId", e.target.value)}
+              onChange={(v) => setParam("sessionId", v)}
+              anyLabel="All numbers"
+              options={sessions.data?.items.map((s) => ({ value: s.id, label: s.label })) ?? []}
               className="w-40"
-            >
-              <option value="">All numbers</option>
-              {sessions.data?.items.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.label}
-                </option>
-              ))}
-            </Select>
-            <Select
-              aria-label="Filter by status"
+            />
+            <FilterSelect
+              label="Filter by status"
               value={status ?? ""}
-              onChange={(e) => setParam("status", e.target.value)}
+              onChange={(v) => setParam("status", v)}
+              anyLabel="All statuses"
+              options={STATUSES}
               className="w-40"
-            >
-              <option value="">All statuses</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
-            </Select>
-            <Select
-              aria-label="Filter by direction"
+            />
+            <FilterSelect
+              label="Filter by direction"
               value={direction ?? ""}
-              onChange={(e) => setParam("direction", e.target.value)}
+              onChange={(v) => setParam("direction", v)}
+              anyLabel="Both ways"
+              options={DIRECTIONS}
               className="w-32"
-            >
-              <option value="">Both ways</option>
-              <option value="OUTBOUND">Outbound</option>
-              <option value="INBOUND">Inbound</option>
-            </Select>
+            />
             {chatJid ? (
               <Button size="sm" tone="ghost" onClick={() => setParam("chatJid", "")}>
                 All chats
@@ -140,15 +132,7 @@ function Messages() {
         ) : (
           <>
             <table className="w-full" data-testid="messages-table">
-              <thead>
-                <tr className="border-b border-slate-100">
-                  <th className={th}>When</th>
-                  <th className={th}>Number</th>
-                  <th className={th}>Chat</th>
-                  <th className={th}>Message</th>
-                  <th className={th}>Status</th>
-                </tr>
-              </thead>
+              <TableHeadRow columns={["When", "Number", "Chat", "Message", "Status"]} />
               <tbody className="divide-y divide-slate-100">
                 {rows.map((m) => (
                   <tr key={m.id} className="align-top hover:bg-slate-50">
@@ -178,17 +162,7 @@ function Messages() {
                 ))}
               </tbody>
             </table>
-            {messages.hasNextPage ? (
-              <div className="mt-4 text-center">
-                <Button
-                  tone="secondary"
-                  onClick={() => messages.fetchNextPage()}
-                  busy={messages.isFetchingNextPage}
-                >
-                  Load more
-                </Button>
-              </div>
-            ) : null}
+            <LoadMore query={messages} />
           </>
         )}
       </Card>

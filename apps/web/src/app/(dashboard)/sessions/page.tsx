@@ -16,8 +16,8 @@ import {
   Input,
   PageHeader,
   SkeletonRows,
+  TableHeadRow,
   td,
-  th,
 } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
@@ -88,15 +88,7 @@ export default function SessionsPage() {
           />
         ) : (
           <table className="w-full">
-            <thead>
-              <tr className="border-b border-slate-100">
-                <th className={th}>Label</th>
-                <th className={th}>Phone</th>
-                <th className={th}>Status</th>
-                <th className={th}>Breaker</th>
-                <th className={th}>Last seen</th>
-              </tr>
-            </thead>
+            <TableHeadRow columns={["Label", "Phone", "Status", "Breaker", "Last seen"]} />
             <tbody className="divide-y divide-slate-100">
               {sessions.data.items.map((s) => (
                 <tr key={s.id} className="hover:bg-slate-50">

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { CheckboxGroup } from "@/components/checkbox-group";
 import { humanize } from "@/components/status";
 import { useToast } from "@/components/toast";
 import {
@@ -14,8 +15,9 @@ import {
   Input,
   PageHeader,
   SkeletonRows,
+  TableHeadRow,
+  TextField,
   td,
-  th,
 } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
 
@@ -94,46 +96,24 @@ export default function WebhooksPage() {
       <Card title="New endpoint" className="mb-6">
         <form onSubmit={onSubmit} className="space-y-4">
           <div className="grid gap-4 md:grid-cols-2">
-            <Field label="URL" error={errors.url}>
-              {(id, d) => (
-                <Input
-                  id={id}
-                  type="url"
-                  value={url}
-                  onChange={(e) => setUrl(e.target.value)}
-                  placeholder="https://example.com/zapflow"
-                  invalid={!!errors.url}
-                  aria-describedby={d}
-                />
-              )}
-            </Field>
+            <TextField
+              label="URL"
+              error={errors.url}
+              type="url"
+              value={url}
+              onValue={setUrl}
+              placeholder="https://example.com/zapflow"
+            />
             <Field label="Description (optional)" error={errors.description}>
               {(id) => <Input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}
             </Field>
           </div>
-          <fieldset>
-            <legend className="mb-2 text-sm font-medium text-slate-700">Events (none selected = all)</legend>
-            <div className="flex flex-wrap gap-2">
-              {eventTypes.data?.map((t) => (
-                <label
-                  key={t}
-                  className="flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs"
-                >
-                  <input
-                    type="checkbox"
-                    checked={events.has(t)}
-                    onChange={() => {
-                      const next = new Set(events);
-                      if (next.has(t)) next.delete(t);
-                      else next.add(t);
-                      setEvents(next);
-                    }}
-                  />
-                  <span className="font-mono">{t}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <CheckboxGroup
+            legend="Events (none selected = all)"
+            options={eventTypes.data}
+            selected={events}
+            onChange={setEvents}
+          />
           <Button type="submit" busy={create.isPending}>
             Add endpoint
           </Button>
@@ -208,16 +188,9 @@ export default function WebhooksPage() {
           <EmptyState title="No deliveries yet" />
         ) : (
           <table className="w-full">
-            <thead>
-              <tr className="border-b border-slate-100">
-                <th className={th}>Created</th>
-                <th className={th}>Event</th>
-                <th className={th}>Status</th>
-                <th className={th}>Attempts</th>
-                <th className={th}>Last response</th>
-                <th className={th}>Next attempt</th>
-              </tr>
-            </thead>
+            <TableHeadRow
+              columns={["Created", "Event", "Status", "Attempts", "Last response", "Next attempt"]}
+            />
             <tbody className="divide-y divide-slate-100">
               {deliveries.data.items.map((d) => (
                 <tr key={d.id}>
