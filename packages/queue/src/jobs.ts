@@ -77,14 +77,7 @@ export const campaignJob = z.discriminatedUnion("action", [
 export type CampaignJob = z.infer<typeof campaignJob>;
 
 export const maintenanceJob = z.object({
-  task: z.enum([
-    "recover-stuck",
-    "expire-queued",
-    "retention",
-    "reconcile-sessions",
-    "scheduled-campaigns",
-    "webhook-outbox",
-  ]),
+  task: z.enum(["recover-stuck", "expire-queued", "retention"]),
 });
 export type MaintenanceJob = z.infer<typeof maintenanceJob>;
 

@@ -347,10 +347,6 @@ export const maintenanceIntervals: Record<MaintenanceJob["task"], number> = {
   "recover-stuck": 60_000,
   "expire-queued": 5 * 60_000,
   retention: 30 * 60_000,
-  // Leases lapse after ~20 s; checking every 10 s restarts orphaned sessions within ~30 s.
-  "reconcile-sessions": 10_000,
-  "scheduled-campaigns": 30_000,
-  "webhook-outbox": 15_000,
 };
 
 /** Repeatable housekeeping jobs; idempotent (upsert by scheduler id = task name). */

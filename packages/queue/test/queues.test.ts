@@ -237,14 +237,7 @@ describe("maintenance schedule", () => {
     await scheduleMaintenance(reg, { retention: 60_000 });
     const queue = reg.get(QueueName.maintenance);
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual([
-      "expire-queued",
-      "reconcile-sessions",
-      "recover-stuck",
-      "retention",
-      "scheduled-campaigns",
-      "webhook-outbox",
-    ]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(["expire-queued", "recover-stuck", "retention"]);
     expect(schedulers.find((s) => s.key === "retention")?.every).toBe(60_000);
   });
 });

@@ -1,5 +1,5 @@
-// Repeatable housekeeping on the `maintenance` queue. Other domains may plug in handlers for their
-// own maintenance tasks (e.g. reconcile-sessions); only tasks with a handler are scheduled.
+// Repeatable housekeeping on the `maintenance` queue: recovery of stuck sends, expiry of old queued
+// messages, retention. Only tasks with a handler are scheduled.
 import {
   closeQueueWorker,
   createQueueWorker,
