@@ -54,7 +54,13 @@ export async function spawnWorker(
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill(signal);
+      // A graceful stop that hangs must not hang the test file: escalate, and say so.
+      const escalate = setTimeout(() => {
+        process.stderr.write(`worker did not exit within 20 s of ${signal}; sending SIGKILL\n${stderr}\n`);
+        child.kill("SIGKILL");
+      }, 20_000);
       await exited;
+      clearTimeout(escalate);
     },
   };
   let stderr = "";
