@@ -39,3 +39,26 @@ export const silentLogger: EngineLogger = {
   warn: noop,
   error: noop,
 };
+
+/** What both engines' sessions share: identity, logger and the typed on/off of EngineSession. */
+export abstract class EventedSession {
+  readonly sessionId: string;
+  protected readonly logger: EngineLogger;
+  protected readonly events: SessionEvents;
+
+  constructor(options: { sessionId: string; logger?: EngineLogger }) {
+    this.sessionId = options.sessionId;
+    this.logger = options.logger ?? silentLogger;
+    this.events = new SessionEvents(this.logger);
+  }
+
+  on<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  off<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
+    this.events.off(event, listener);
+    return this;
+  }
+}

@@ -12,15 +12,13 @@ import { LRUCache } from "lru-cache";
 import {
   type AuthStore,
   classifyDisconnect,
-  type EngineEventName,
-  type EngineEvents,
   type EngineLogger,
   type EngineSession,
   SendError,
   type SendRequest,
   type SendResult,
 } from "../engine";
-import { SessionEvents, silentLogger } from "../session-events";
+import { EventedSession } from "../session-events";
 import { abortableSleep, withTimeout } from "../timeout";
 import { type BaileysAuthState, createAuthState } from "./auth-state";
 import { boundedCacheStore } from "./cache-store";
@@ -65,10 +63,7 @@ interface Live {
 
 const MINUTE = 60_000;
 
-export class BaileysEngineSession implements EngineSession {
-  readonly sessionId: string;
-  private readonly events: SessionEvents;
-  private readonly logger: EngineLogger;
+export class BaileysEngineSession extends EventedSession implements EngineSession {
   private readonly timeoutMs: number;
   private live?: Live;
   /** Bumped by close(), so a connect() still loading its auth state does not open a socket. */
@@ -77,20 +72,8 @@ export class BaileysEngineSession implements EngineSession {
   private readonly recentSends = new LRUCache<string, proto.IMessage>({ max: 256, ttl: 10 * MINUTE });
 
   constructor(private readonly options: BaileysSessionOptions) {
-    this.sessionId = options.sessionId;
-    this.logger = options.logger ?? silentLogger;
-    this.events = new SessionEvents(this.logger);
+    super(options);
     this.timeoutMs = options.operationTimeoutMs ?? 30_000;
-  }
-
-  on<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
-    this.events.on(event, listener);
-    return this;
-  }
-
-  off<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
-    this.events.off(event, listener);
-    return this;
   }
 
   async connect(): Promise<void> {

@@ -3,15 +3,13 @@
 import {
   type AuthStore,
   classifyDisconnect,
-  type EngineEventName,
-  type EngineEvents,
   type EngineLogger,
   type EngineSession,
   SendError,
   type SendRequest,
   type SendResult,
 } from "../engine";
-import { SessionEvents, silentLogger } from "../session-events";
+import { EventedSession } from "../session-events";
 import { abortableSleep, withTimeout } from "../timeout";
 import type { SimulatorLink } from "./simulator";
 import { type SimEvent, toWireContent } from "./wire";
@@ -36,10 +34,7 @@ interface LiveLink {
   aborter: AbortController;
 }
 
-export class SimulatorEngineSession implements EngineSession {
-  readonly sessionId: string;
-  private readonly events: SessionEvents;
-  private readonly logger: EngineLogger;
+export class SimulatorEngineSession extends EventedSession implements EngineSession {
   private live?: LiveLink;
   /** Server events are handled one at a time so creds are stored before the close that follows. */
   private chain: Promise<void> = Promise.resolve();
@@ -48,19 +43,7 @@ export class SimulatorEngineSession implements EngineSession {
     private readonly transport: SimTransport,
     private readonly options: SimSessionOptions,
   ) {
-    this.sessionId = options.sessionId;
-    this.logger = options.logger ?? silentLogger;
-    this.events = new SessionEvents(this.logger);
-  }
-
-  on<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
-    this.events.on(event, listener);
-    return this;
-  }
-
-  off<E extends EngineEventName>(event: E, listener: EngineEvents[E]): this {
-    this.events.off(event, listener);
-    return this;
+    super(options);
   }
 
   async connect(): Promise<void> {
