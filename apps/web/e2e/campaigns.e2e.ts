@@ -236,5 +236,25 @@ describe("contacts and campaigns", () => {
     await preview.getByText("As Ana Souza would see it:").waitFor({ timeout: 20_000 });
     await preview.getByText("Missing for this contact: endereco").waitFor();
     await page.screenshot({ path: join(shots, "campaign-missing-variable.png"), fullPage: true });
+
+    // Edit the draft in place with the same form: a default for the variable, a per-minute cap.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByLabel("Campaign name").fill("Rascunho editado");
+    await page.getByLabel("Variant 1").fill("{nome}, seu endereço é {endereco|o de sempre}?");
+    await page.getByLabel("Max messages per minute").fill("2.5");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page
+      .getByText(/whole number/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page.getByLabel("Max messages per minute").fill("12");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("heading", { name: "Rascunho editado" }).waitFor({ timeout: 20_000 });
+    await preview.getByText("Ana Souza, seu endereço é o de sempre?").waitFor({ timeout: 20_000 });
+    expect(await preview.getByText(/lack a variable/).count()).toBe(0);
+    const edited = await stack.db.prisma.campaign.findFirstOrThrow({ where: { name: "Rascunho editado" } });
+    expect(edited).toMatchObject({ status: "DRAFT", maxPerMinute: 12 });
+    expect(edited.variants).toEqual(["{nome}, seu endereço é {endereco|o de sempre}?"]);
+    await page.screenshot({ path: join(shots, "campaign-edited.png"), fullPage: true });
   });
 });

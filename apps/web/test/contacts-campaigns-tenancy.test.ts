@@ -64,6 +64,8 @@ const cases: Record<string, Inputs> = {
   ],
   "campaigns.update": (s) => [
     { id: s.draftId, name: "stolen" },
+    { id: s.draftId, maxPerMinute: 1, scheduledAt: "2099-01-01T10:00" },
+    { id: s.runningId, name: "stolen" },
     { id: s.bCampaignId, sessionIds: [s.sessionId] },
     { id: s.bCampaignId, audience: { listIds: [s.listId] } },
   ],

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { checkMediaStorageEnv, mediaStorageEnvShape } from "@zapflow/db/storage";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -41,12 +42,14 @@ const schema = z.object({
   WA_SIMULATOR_URL: z.string().optional(),
   /** In-process simulator seed (deterministic ids, QR refs, pairing codes). */
   WA_SIMULATOR_SEED: z.coerce.number().int().default(1),
+  /** MEDIA_STORAGE, MEDIA_DIR, S3_*: parsed as the web app parses them. */
+  ...mediaStorageEnvShape,
 });
 
 export type WorkerConfig = z.infer<typeof schema> & { workerId: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.superRefine(checkMediaStorageEnv).safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid worker configuration: ${issues}`);

@@ -72,12 +72,13 @@ describe("real Baileys messaging against the protocol simulator", () => {
   });
 
   it("an image from storage is uploaded encrypted, verified by the contact, and reaches READ", async () => {
-    await b.storage.write("uploads/pixel.png", PNG);
+    const storageKey = `${b.h.companyId}/outbound/pixel.png`; // accept takes the company's own keys only
+    await b.storage.write(storageKey, PNG);
     const { message: accepted } = await acceptOutboundMessage(deps(), b.h.companyId, {
       sessionId,
       to: `+${CONTACT}`,
       type: "image",
-      storageKey: "uploads/pixel.png",
+      storageKey,
       mimeType: "image/png",
       caption: "pixel",
     });

@@ -132,6 +132,58 @@ describe("send", () => {
     expect(row.lastError).toMatch(/whatsapp|invalid|not/i);
   });
 
+  it("a message waiting out its retry backoff is not overtaken by later messages to its chat", async () => {
+    h.sim.failNextSends(sessionA, 1, "server_error");
+    const to = "5511955550000";
+    const texts = ["first", "second", "third"];
+    const result = await acceptOutboundMessages(
+      deps(),
+      h.companyId,
+      texts.map((text) => ({ sessionId: sessionA, to, type: "text", text })),
+    );
+    const ids = result.results.map((r) => r.messageId as string);
+    await waitFor(async () => {
+      const rows = await h.db.prisma.message.findMany({ where: { id: { in: ids } } });
+      return rows.every((r) => SENT_OR_LATER.includes(r.status));
+    }, 30_000);
+    const sent = h.sim
+      .sentLog(sessionA)
+      .filter((s) => s.to === `${to}@s.whatsapp.net`)
+      .map((s) => (s.content as { text: string }).text);
+    expect(sent).toEqual(texts);
+    const first = await h.db.prisma.message.findUniqueOrThrow({ where: { id: ids[0] } });
+    expect(first.attempts).toBe(2);
+    expect(first.attemptErrors as unknown[]).toHaveLength(1);
+  }, 40_000);
+
+  it("media outside the company's storage or missing fails at once, never retried", async () => {
+    await h.queues.send(sessionA).pause();
+    const send = (storageKey: string) =>
+      acceptOutboundMessage(deps(), h.companyId, {
+        sessionId: sessionA,
+        to: "5511966660000",
+        type: "image",
+        storageKey,
+      });
+    const foreign = await send(`${h.companyId}/outbound/placeholder.png`);
+    const missing = await send(`${h.companyId}/outbound/never-uploaded.png`);
+    // A row written around the accept checks (e.g. by hand) pointing at another company's file.
+    await h.db.prisma.message.update({
+      where: { id: foreign.message.id },
+      data: { payload: { storageKey: "another-company/inbound/m1" } },
+    });
+    await h.queues.send(sessionA).resume();
+    for (const { message } of [foreign, missing]) {
+      await waitFor(async () => (await statusOf(message.id)) === MessageStatus.FAILED);
+      const row = await h.db.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
+      expect(row.attempts).toBe(1);
+    }
+    const reason = async (id: string) =>
+      (await h.db.prisma.message.findUniqueOrThrow({ where: { id } })).lastError;
+    expect(await reason(foreign.message.id)).toMatch(/storageKey .*your company/);
+    expect(await reason(missing.message.id)).toMatch(/not found/i);
+  });
+
   it("retryable errors → DEAD_LETTERED with every attempt's error → manual retry sends it", async () => {
     h.sim.failNextSends(sessionA, 5, "server_error");
     const { message } = await acceptOutboundMessage(deps(), h.companyId, {

@@ -1,6 +1,7 @@
 // The outbox relay under concurrency and outages, and the SSRF guard, against real Postgres + Redis.
 import { createPrisma, type PrismaClient, WebhookDeliveryStatus } from "@zapflow/db";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
+import { checkWebhookUrl, guardedLookup, isInternalAddress } from "@zapflow/queue/services/webhook-url";
 import { nudgeWebhookRelay, recordWebhookEvent } from "@zapflow/queue/services/webhooks";
 import { testRedisUrl } from "@zapflow/queue/testing";
 import pino from "pino";
@@ -11,7 +12,6 @@ import { postWebhook } from "../src/webhooks/http-post";
 import { createWebhooksModule } from "../src/webhooks/module";
 import { claimDueDeliveries, relayOnce } from "../src/webhooks/relay";
 import { purgeFinishedDeliveries } from "../src/webhooks/retention";
-import { checkWebhookUrl, guardedLookup, isInternalAddress } from "../src/webhooks/url-guard";
 import { createWebhooksHarness, FAST_SETTINGS, type WebhooksHarness } from "./support/webhooks-harness";
 
 let h: WebhooksHarness;

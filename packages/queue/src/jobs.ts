@@ -19,7 +19,14 @@ export const sessionLifecycleJob = z.discriminatedUnion("action", [
 export type SessionLifecycleJob = z.infer<typeof sessionLifecycleJob>;
 
 /** One queued outbound message; the row in Postgres is the source of truth. */
-export const messageSendJob = z.object({ messageId: id, companyId: id, sessionId: id });
+export const messageSendJob = z.object({
+  messageId: id,
+  companyId: id,
+  sessionId: id,
+  /** Failed tries of this job so far. Kept in the job (not BullMQ's attemptsMade): a retry holds the
+   *  number's queue instead of going to BullMQ's delayed set, where later messages would overtake it. */
+  retries: z.number().int().min(0).optional(),
+});
 export type MessageSendJob = z.infer<typeof messageSendJob>;
 
 export const messageReceiveJob = z.object({
@@ -38,7 +45,7 @@ export const messageReceiveJob = z.object({
 });
 export type MessageReceiveJob = z.infer<typeof messageReceiveJob>;
 
-export const messageStatusJob = z.object({
+export const sessionReceipts = z.object({
   sessionId: id,
   companyId: id,
   receipts: z
@@ -52,6 +59,11 @@ export const messageStatusJob = z.object({
     )
     .min(1),
 });
+export type SessionReceipts = z.infer<typeof sessionReceipts>;
+
+/** Receipts of every session of a worker gathered over one flush interval: one job (and one write)
+ *  per interval, however many sessions the worker runs. */
+export const messageStatusJob = z.object({ sessions: z.array(sessionReceipts).min(1) });
 export type MessageStatusJob = z.infer<typeof messageStatusJob>;
 
 export const mediaDownloadJob = z.object({ messageId: id, companyId: id, sessionId: id });

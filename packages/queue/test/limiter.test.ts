@@ -167,6 +167,34 @@ describe("atomic windows", () => {
   });
 });
 
+describe("no limit set", () => {
+  it("allows without the script and counts the day for the usage display in batches", async () => {
+    const companyId = company();
+    const p = policy({});
+    for (let i = 0; i < 30; i++) {
+      const sessionId = i % 2 ? "n1" : "n2";
+      expect(await limiterA.tryAcquire({ companyId, sessionId, numberAgeDays: 100, policy: p })).toEqual({
+        allowed: true,
+      });
+    }
+    // The script would have counted each send at once; the fast path counts on the next flush.
+    const usage = () => limiterA.usage({ companyId, sessionIds: ["n1", "n2"], policy: p });
+    expect((await usage()).company.perDay.used).toBe(0);
+    await limiterA.flushCounts();
+    expect((await usage()).company.perDay.used).toBe(30);
+    expect((await usage()).numbers.n1?.perDay.used).toBe(15);
+    // A limit set later counts what was sent before it (same counters).
+    const limited = policy({ perCompanyPerDay: 31 });
+    const req = () =>
+      limiterA.tryAcquire({ companyId, sessionId: "n1", numberAgeDays: 100, policy: limited });
+    expect((await req()).allowed).toBe(true);
+    expect((await req()).allowed).toBe(false);
+    const keys = await a.keys(`${prefix}:rl:{${companyId}}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(await a.pttl(key)).toBeGreaterThan(0);
+  });
+});
+
 describe("contact interval", () => {
   it("keeps a minimum gap between two messages to the same contact, company-wide", async () => {
     const companyId = company();

@@ -206,9 +206,13 @@ describe("default options", () => {
     const media = await enqueueMediaDownload(reg, { messageId: "m9", companyId: "c", sessionId: "s" });
     expect(media.opts.attempts).toBe(5);
     const status = await enqueueMessageStatus(reg, {
-      sessionId: "s",
-      companyId: "c",
-      receipts: [{ messageId: "w1", chat: "x", status: "delivered", timestamp: "2026-01-01T00:00:00Z" }],
+      sessions: [
+        {
+          sessionId: "s",
+          companyId: "c",
+          receipts: [{ messageId: "w1", chat: "x", status: "delivered", timestamp: "2026-01-01T00:00:00Z" }],
+        },
+      ],
     });
     expect(status.opts.attempts).toBe(3);
   });

@@ -2,12 +2,7 @@ import { createHash } from "node:crypto";
 import { downloadMediaMessage, type WAMessage, type WASocket } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolSimulator, type RunningSimulator } from "../src/protocol-sim";
-import {
-  type memoryAuthState,
-  startWithPairedClient,
-  waitForEvent,
-  watchStatus,
-} from "./protocol-sim-helpers";
+import { startWithPairedClient, waitForEvent, watchStatus } from "./protocol-sim-helpers";
 
 // a real 1×1 PNG: Baileys reads it with its image library to build the thumbnail
 const PNG = Buffer.from(
@@ -19,7 +14,6 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 describe("protocol simulator: images through real Baileys", () => {
   const sim = new ProtocolSimulator();
   let running: RunningSimulator;
-  let auth: ReturnType<typeof memoryAuthState>;
   let sock: WASocket;
   let deviceId: string;
   const previousTlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
@@ -27,7 +21,7 @@ describe("protocol simulator: images through real Baileys", () => {
   beforeAll(async () => {
     // Baileys downloads media with global fetch, which takes no CA option: trust the loopback cert here only
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-    ({ running, auth, sock, deviceId } = await startWithPairedClient(sim, {
+    ({ running, sock, deviceId } = await startWithPairedClient(sim, {
       seed: 11,
       latency: { deliveredMs: 300, readMs: 200 },
     }));

@@ -3,6 +3,7 @@
 import { createOpenApiFetchHandler, generateOpenApiDocument } from "trpc-to-openapi";
 import { API_SCOPES } from "./auth/scopes";
 import type { ServerDeps } from "./deps";
+import { mediaOpenApiPaths } from "./media/openapi";
 import { createRequestContext } from "./request-context";
 import { appRouter } from "./root";
 
@@ -44,5 +45,9 @@ export function openApiDocument(baseUrl: string) {
     baseUrl: `${baseUrl}${REST_BASE_PATH}`,
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "zf_..." } },
   });
-  return { ...cachedDocument, servers: [{ url: `${baseUrl}${REST_BASE_PATH}` }] };
+  return {
+    ...cachedDocument,
+    paths: { ...cachedDocument.paths, ...mediaOpenApiPaths }, // the upload is a plain route handler
+    servers: [{ url: `${baseUrl}${REST_BASE_PATH}` }],
+  };
 }

@@ -7,9 +7,19 @@ import {
   type PrismaClient,
   RecipientStatus,
 } from "@zapflow/db";
-import { campaignProgress, summaryCounters } from "@zapflow/queue/services/campaigns";
+import { campaignEvent, campaignProgress, summaryCounters } from "@zapflow/queue/services/campaigns";
+import type { EventOutbox } from "../events/outbox";
 
-export async function completeCampaignIfDone(prisma: PrismaClient, campaignId: string): Promise<boolean> {
+export interface CompletionDeps {
+  prisma: PrismaClient;
+  /** Writes the campaign.completed event and its webhook outbox rows. */
+  outbox: EventOutbox;
+}
+
+export async function completeCampaignIfDone(
+  { prisma, outbox }: CompletionDeps,
+  campaignId: string,
+): Promise<boolean> {
   const [pending, inFlight] = await Promise.all([
     prisma.campaignRecipient.findFirst({
       where: { campaignId, status: RecipientStatus.PENDING },
@@ -23,22 +33,23 @@ export async function completeCampaignIfDone(prisma: PrismaClient, campaignId: s
   if (pending || inFlight) return false;
   await syncRecipientStatuses(prisma, campaignId);
   const counters = summaryCounters(await campaignProgress(prisma, campaignId));
-  const done = await prisma.campaign.updateMany({
-    where: { id: campaignId, status: CampaignStatus.RUNNING },
-    data: { ...counters, status: CampaignStatus.COMPLETED, completedAt: new Date() },
-  });
-  if (done.count > 0) {
-    const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
-    await prisma.event.create({
-      data: {
-        companyId: campaign.companyId,
-        category: EventCategory.CAMPAIGN,
-        type: "campaign.completed",
-        message: `Campaign completed: ${counters.sentCount} sent, ${counters.failedCount} failed`,
-        data: { campaignId, ...counters },
-      },
+  // The state change and its event (and webhook outbox rows) commit together, or not at all.
+  await prisma.$transaction(async (tx) => {
+    const done = await tx.campaign.updateMany({
+      where: { id: campaignId, status: CampaignStatus.RUNNING },
+      data: { ...counters, status: CampaignStatus.COMPLETED, completedAt: new Date() },
     });
-  }
+    if (done.count === 0) return;
+    const campaign = await tx.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    const message = `Campaign completed: ${counters.sentCount} sent, ${counters.failedCount} failed`;
+    await outbox.writeIn(tx, [
+      campaignEvent(campaign, "campaign.completed", message, {
+        ...counters,
+        totalRecipients: campaign.totalRecipients,
+        completedAt: campaign.completedAt?.toISOString() ?? null,
+      }),
+    ]);
+  });
   return true;
 }
 

@@ -20,16 +20,25 @@ import {
   renderTemplate,
 } from "@zapflow/db/domain";
 import { enqueueMessageSendBulk, MessagePriority, type QueueRegistry } from "@zapflow/queue";
+import { campaignRateCap } from "@zapflow/queue/services/campaign-rate";
 import { reserveWaMessageId } from "@zapflow/queue/services/messages";
+import type { EventOutbox } from "../events/outbox";
 import { completeCampaignIfDone } from "./completion";
 import { effectivePacing, nextSendTime, type Pacing, planDelays } from "./pacing";
+import { releaseAllowance } from "./release-cap";
 
 export interface CampaignDeps {
   prisma: PrismaClient;
   queues: QueueRegistry;
+  outbox: EventOutbox;
+  /** Env default of the company policy's per-campaign cap (LIMIT_PER_CAMPAIGN_PER_MINUTE). */
+  perCampaignDefault: number;
   /** How often a step re-checks a batch in flight. */
   pollMs?: number;
   random?: () => number;
+  /** Window of the per-campaign cap (a minute; tests shorten it). */
+  rateWindowMs?: number;
+  now?: () => number;
 }
 
 export const DEFAULT_POLL_MS = 2_000;
@@ -94,7 +103,7 @@ export async function dispatchStep(
   if (!campaign.expandedAt) return { kind: "stop", reason: "not expanded yet (expansion starts the loop)" };
   const pacing = effectivePacing(campaign, campaign.company.rateLimitPolicy, campaign.company.timeZone);
 
-  const now = Date.now();
+  const now = deps.now?.() ?? Date.now();
   const allowed = nextSendTime(new Date(now), pacing.quiet).getTime();
   if (allowed > now)
     return { kind: "wait", ms: allowed - now, readyAt: state.readyAt ?? null, reason: "quiet hours" };
@@ -115,7 +124,7 @@ export async function dispatchStep(
     return { kind: "wait", ms: pollMs, readyAt: null, reason: "batch in flight" };
   }
 
-  if (await completeCampaignIfDone(prisma, campaign.id)) return { kind: "completed" };
+  if (await completeCampaignIfDone(deps, campaign.id)) return { kind: "completed" };
 
   // Pause between batches, counted from the moment the previous batch was seen finished.
   const dispatchedBefore = await prisma.campaignRecipient.findFirst({
@@ -127,7 +136,11 @@ export async function dispatchStep(
     if (readyAt > now) return { kind: "wait", ms: readyAt - now, readyAt, reason: "pause between batches" };
   }
 
-  const batch = await writeBatch(prisma, campaign.id, pacing.batchSize);
+  const { batch, retryInMs } = await writeBatch(deps, campaign.id, pacing.batchSize);
+  if (retryInMs > 0) {
+    // Keep readyAt: the pause between batches is already over, it must not start again.
+    return { kind: "wait", ms: retryInMs, readyAt: state.readyAt ?? null, reason: "per-campaign rate limit" };
+  }
   const spread = await enqueuePaced(deps, campaign.companyId, batch, pacing);
   return {
     kind: "wait",
@@ -137,18 +150,40 @@ export async function dispatchStep(
   };
 }
 
-/** Turns the next PENDING recipients into QUEUED message rows (one transaction, campaign locked). */
-async function writeBatch(prisma: PrismaClient, campaignId: string, batchSize: number): Promise<Planned[]> {
-  return prisma.$transaction(
-    async (tx) => {
+interface WrittenBatch {
+  batch: Planned[];
+  /** > 0: the per-campaign cap is used up; nothing was written, try again in this many ms. */
+  retryInMs: number;
+}
+
+/**
+ * Turns the next PENDING recipients into QUEUED message rows (one transaction, campaign locked),
+ * no more than the per-campaign cap leaves for the current window.
+ */
+async function writeBatch(deps: CampaignDeps, campaignId: string, batchSize: number): Promise<WrittenBatch> {
+  return deps.prisma.$transaction(
+    async (tx): Promise<WrittenBatch> => {
       const [locked] = await tx.$queryRaw<{ status: CampaignStatus }[]>`
         SELECT "status" FROM "Campaign" WHERE "id" = ${campaignId} FOR UPDATE`;
-      if (locked?.status !== CampaignStatus.RUNNING) return [];
-      const campaign = await tx.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+      if (locked?.status !== CampaignStatus.RUNNING) return { batch: [], retryInMs: 0 };
+      // Read after the lock: a worker that waited for it must not stamp its rows in the past.
+      const now = new Date(deps.now?.() ?? Date.now());
+      const campaign = await tx.campaign.findUniqueOrThrow({
+        where: { id: campaignId },
+        include: { company: { select: { rateLimitPolicy: { select: { perCampaignPerMinute: true } } } } },
+      });
+      const cap = campaignRateCap(
+        campaign.company.rateLimitPolicy?.perCampaignPerMinute,
+        campaign.maxPerMinute,
+        deps.perCampaignDefault,
+      );
+      const window = { cap, windowMs: deps.rateWindowMs, now };
+      const { allowed, retryInMs } = await releaseAllowance(tx, campaignId, window);
+      if (allowed === 0) return { batch: [], retryInMs };
       const recipients = await tx.campaignRecipient.findMany({
         where: { campaignId, status: RecipientStatus.PENDING },
         orderBy: { id: "asc" },
-        take: batchSize,
+        take: Math.min(batchSize, allowed),
         include: {
           contact: { select: { name: true, phone: true, jid: true, customFields: true, optedOut: true } },
         },
@@ -162,7 +197,7 @@ async function writeBatch(prisma: PrismaClient, campaignId: string, batchSize: n
         });
       }
       const sendable = recipients.filter((r) => !r.contact.optedOut && r.contact.jid);
-      if (sendable.length === 0) return [];
+      if (sendable.length === 0) return { batch: [], retryInMs: 0 };
       const media = campaign.media ? campaignMediaSchema.parse(campaign.media) : undefined;
       const rows: Prisma.MessageCreateManyInput[] = sendable.map((r) => {
         const template = campaign.variants[r.variantIndex] ?? campaign.variants[0] ?? "";
@@ -182,6 +217,8 @@ async function writeBatch(prisma: PrismaClient, campaignId: string, batchSize: n
           waMessageId: reserveWaMessageId(),
           idempotencyKey: campaignMessageKey(campaignId, r.contactId),
           priority: MessagePriority.campaign,
+          // The release time the per-campaign cap counts (same clock as the count).
+          createdAt: now,
         };
       });
       await tx.message.createMany({ data: rows, skipDuplicates: true });
@@ -199,9 +236,10 @@ async function writeBatch(prisma: PrismaClient, campaignId: string, batchSize: n
                "updatedAt" = now() AT TIME ZONE 'UTC'
         FROM unnest(${pairs.map((p) => p.recipientId)}::text[], ${pairs.map((p) => p.message.id)}::text[]) AS u(rid, mid)
         WHERE r."id" = u.rid`;
-      return pairs
+      const batch = pairs
         .filter((p) => p.message.status === MessageStatus.QUEUED)
         .map((p) => ({ messageId: p.message.id, sessionId: p.message.sessionId }));
+      return { batch, retryInMs: 0 };
     },
     { timeout: 30_000, maxWait: 15_000 },
   );

@@ -13,10 +13,12 @@ import {
   QueueRegistry,
   type QueueWorkerOptions,
 } from "@zapflow/queue";
+import { perCampaignDefaultFromEnv } from "@zapflow/queue/services/campaign-rate";
 import { ensureCampaignJob, pauseCampaign, startCampaign } from "@zapflow/queue/services/campaigns";
 import { ConflictError } from "@zapflow/queue/services/errors";
 import type { Logger } from "pino";
 import type { WorkerContext } from "../context";
+import { EventOutbox } from "../events/outbox";
 import type { WorkerModule } from "../module";
 import type { SessionBusEvents } from "../session-bus";
 import { completeCampaignIfDone, failCampaign } from "./completion";
@@ -33,6 +35,8 @@ export interface CampaignsModuleOptions {
   /** Safety-net sweep period (scheduled starts, lost jobs). */
   sweepMs?: number;
   pollMs?: number;
+  /** Window of the per-campaign release cap (default a minute; tests shorten it). */
+  rateWindowMs?: number;
 }
 
 /** Job data the dispatch loop keeps between its runs (beyond the validated payload). */
@@ -87,7 +91,14 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
         ownedQueues = new QueueRegistry({ connection, prefix });
         queues = ownedQueues;
       }
-      const campaignDeps: CampaignDeps = { prisma: ctx.prisma, queues, pollMs: opts.pollMs };
+      const campaignDeps: CampaignDeps = {
+        prisma: ctx.prisma,
+        queues,
+        outbox: new EventOutbox(ctx.prisma),
+        perCampaignDefault: perCampaignDefaultFromEnv(),
+        pollMs: opts.pollMs,
+        rateWindowMs: opts.rateWindowMs,
+      };
 
       const process: QueueProcessor<CampaignJob> = async (data, job, token) => {
         const { campaignId, companyId } = data;
@@ -122,7 +133,7 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
             return holdBack(job, token, step.ms);
           }
           case "check-completion":
-            return (await completeCampaignIfDone(ctx.prisma, campaignId)) ? "completed" : "not done";
+            return (await completeCampaignIfDone(campaignDeps, campaignId)) ? "completed" : "not done";
         }
       };
 

@@ -5,8 +5,8 @@ import { EventCategory, EventSeverity, type PrismaClient } from "@zapflow/db";
 import type { QueueRegistry } from "@zapflow/queue";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
+import type { EventOutbox } from "../events/outbox";
 import type { SessionBus } from "../session-bus";
-import type { EventOutbox } from "./outbox";
 
 export interface FailureRateOptions {
   /** Failure share (0–1) that pauses the number once `minSamples` outcomes are in the window. */
@@ -62,14 +62,14 @@ export class BanSignals {
     const { prisma, queues, outbox, bus, logger } = this.deps;
     this.outcomes.delete(sessionId);
     await queues.send(sessionId).pause();
-    const [paused] = (await outbox.commit(
-      [
-        prisma.whatsappSession.updateMany({
-          where: { id: sessionId, companyId, outboundPausedAt: null },
-          data: { outboundPausedAt: new Date(), outboundPausedReason: reason },
-        }),
-      ],
-      [
+    // Only the signal that actually pauses the number reports it (later ones would repeat the event).
+    const firstSignal = await prisma.$transaction(async (tx) => {
+      const paused = await tx.whatsappSession.updateMany({
+        where: { id: sessionId, companyId, outboundPausedAt: null },
+        data: { outboundPausedAt: new Date(), outboundPausedReason: reason },
+      });
+      if (paused.count === 0) return false;
+      await outbox.writeIn(tx, [
         {
           companyId,
           sessionId,
@@ -79,9 +79,10 @@ export class BanSignals {
           message: `Outbound messages paused: ${reason}`,
           data: { reason },
         },
-      ],
-    )) as [{ count: number }];
-    logger.warn({ sessionId, companyId, reason, firstSignal: paused.count > 0 }, "outbound traffic paused");
+      ]);
+      return true;
+    });
+    logger.warn({ sessionId, companyId, reason, firstSignal }, "outbound traffic paused");
     bus.emit("restricted", { sessionId, companyId, reason });
   }
 }

@@ -1,9 +1,14 @@
 // Turns a stored outbound Message into what the engine sends.
 import { type Message, MessageType } from "@zapflow/db";
+import { companyKeyProblem, MediaNotFoundError, type MediaStorage } from "@zapflow/db/storage";
 import type { OutboundContent } from "@zapflow/whatsapp";
-import type { MediaStorage } from "../storage/storage";
 
 type Payload = Record<string, unknown>;
+
+/** Content that can never be sent as stored (retrying would not change it): the message fails at once. */
+export class UnsendableContentError extends Error {
+  readonly code = "unsendable_content";
+}
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 const mediaKinds: Partial<Record<MessageType, "image" | "video" | "audio" | "document" | "sticker">> = {
@@ -32,11 +37,23 @@ export async function outboundContent(m: Message, storage: MediaStorage): Promis
   return {
     type: kind,
     url: str(p.url),
-    data: storageKey ? await storage.read(storageKey) : undefined,
+    data: storageKey ? await readMedia(m.companyId, storageKey, storage) : undefined,
     mimeType: str(p.mimeType),
     fileName: str(p.fileName),
     caption: str(p.caption),
   };
+}
+
+/** Accept checks the key too; this guards rows written any other way (a company's own files only). */
+async function readMedia(companyId: string, key: string, storage: MediaStorage): Promise<Uint8Array> {
+  const problem = companyKeyProblem(companyId, key);
+  if (problem) throw new UnsendableContentError(`storageKey ${problem}`);
+  try {
+    return await storage.read(key);
+  } catch (err) {
+    if (err instanceof MediaNotFoundError) throw new UnsendableContentError(err.message);
+    throw err; // storage unreachable: worth a retry
+  }
 }
 
 /** "Typing…" before a text, roughly as long as a person would take (bounded). */

@@ -1,10 +1,10 @@
 // Background download of inbound media into storage (retried by BullMQ; only the session's owner
 // holds the socket that can fetch it). mediaStatus PENDING → DOWNLOADED, or FAILED when out of tries.
 import { MediaStatus, type PrismaClient } from "@zapflow/db";
+import { inboundMediaKey, type MediaStorage } from "@zapflow/db/storage";
 import type { MediaDownloadJob } from "@zapflow/queue";
 import type { Job } from "bullmq";
 import type { SessionBus } from "../session-bus";
-import { inboundMediaKey, type MediaStorage } from "../storage/storage";
 
 export async function processMediaDownload(
   deps: { prisma: PrismaClient; bus: SessionBus; storage: MediaStorage },
@@ -20,9 +20,10 @@ export async function processMediaDownload(
   try {
     const owned = deps.bus.get(data.sessionId);
     if (!owned) throw new Error(`session ${data.sessionId} is not connected on this worker`);
-    const bytes = await owned.engine.downloadMedia((row.payload as { mediaRef?: unknown }).mediaRef);
+    const payload = row.payload as { mediaRef?: unknown; mimeType?: string };
+    const bytes = await owned.engine.downloadMedia(payload.mediaRef);
     const key = inboundMediaKey(data.companyId, row.id);
-    await deps.storage.write(key, bytes);
+    await deps.storage.write(key, bytes, payload.mimeType);
     await prisma.message.updateMany({
       where: { id: row.id, mediaStatus: MediaStatus.PENDING },
       data: { mediaStatus: MediaStatus.DOWNLOADED, mediaStorageKey: key },

@@ -1,6 +1,7 @@
 // The messaging domain in the worker: per-session send workers (owner only), inbound messages,
 // receipts, media downloads and their metrics.
 import type { PrismaClient } from "@zapflow/db";
+import { createMediaStorage, type MediaStorage } from "@zapflow/db/storage";
 import {
   closeQueueWorker,
   createQueueWorker,
@@ -13,14 +14,12 @@ import {
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerContext } from "../context";
+import { EventOutbox } from "../events/outbox";
 import { createCompanyPolicyCache } from "../limits/policy-loader";
 import type { WorkerModule } from "../module";
-import { createMediaStorage } from "../storage/local";
-import type { MediaStorage } from "../storage/storage";
 import { BanSignals, type FailureRateOptions } from "./ban-signals";
 import { processMediaDownload } from "./media-processor";
 import { MessageMetrics } from "./metrics";
-import { EventOutbox } from "./outbox";
 import { ReceiptBuffer } from "./receipt-buffer";
 import { processInbound } from "./receive-processor";
 import { SendOutcomes } from "./send-outcomes";
@@ -65,7 +64,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
       conn.on("error", () => undefined); // health reports it; ioredis reconnects by itself
       const queues = opts.queues ?? new QueueRegistry({ connection: conn, prefix });
       if (!opts.queues) closers.unshift(() => queues.close());
-      const storage = opts.storage ?? createMediaStorage();
+      const storage = opts.storage ?? createMediaStorage(config);
       const policies = createCompanyPolicyCache({
         prisma,
         connection: conn,
@@ -87,6 +86,8 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
         failureRate: opts.failureRate,
       });
 
+      const limiter = new RateLimiter(conn, { prefix });
+      closers.unshift(() => limiter.flushCounts()); // after the send workers stop (unshifted below)
       sendWorkers = new SendWorkers({
         prisma,
         bus,
@@ -99,7 +100,7 @@ export function createMessagesModule(opts: MessagesModuleOptions = {}): WorkerMo
           claims: createClaims(prisma, config.MESSAGE_EXPIRY_HOURS * 3_600_000),
           outcomes,
           policies,
-          limiter: new RateLimiter(conn, { prefix }),
+          limiter,
           storage,
           banSignals,
           metrics,

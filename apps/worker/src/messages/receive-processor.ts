@@ -13,8 +13,8 @@ import {
 } from "@zapflow/db";
 import { enqueueMediaDownload, type MessageReceiveJob, type QueueRegistry } from "@zapflow/queue";
 import { isUniqueViolation } from "@zapflow/queue/services/errors";
+import type { DomainEvent, EventOutbox } from "../events/outbox";
 import type { MessageMetrics } from "./metrics";
-import type { DomainEvent, EventOutbox } from "./outbox";
 
 export interface ReceiveDeps {
   prisma: PrismaClient;

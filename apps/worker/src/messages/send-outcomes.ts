@@ -13,7 +13,7 @@ import {
   RecipientStatus,
   withTransaction,
 } from "@zapflow/db";
-import type { DomainEvent, EventOutbox } from "./outbox";
+import type { DomainEvent, EventOutbox } from "../events/outbox";
 
 export const EXPIRED_REASON = "Message expired";
 

@@ -2,6 +2,7 @@
 // Re-read → skip/expire → rate limits (held back without spending an attempt) → human pacing →
 // PROCESSING → engine send with the reserved id → SENT; errors → FAILED / retry / DEAD_LETTERED.
 import { type Message, MessageStatus, messageSql, type PrismaClient, pgPoolOf } from "@zapflow/db";
+import type { MediaStorage } from "@zapflow/db/storage";
 import {
   holdBack,
   type MessageSendJob,
@@ -13,10 +14,9 @@ import { SendError } from "@zapflow/whatsapp";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { CompanyPolicy } from "../limits/policy-loader";
-import type { MediaStorage } from "../storage/storage";
 import type { BanSignals } from "./ban-signals";
 import { Coalescer } from "./coalescer";
-import { outboundContent, typingDurationMs } from "./content";
+import { outboundContent, typingDurationMs, UnsendableContentError } from "./content";
 import type { MessageMetrics } from "./metrics";
 import { FINAL_OUTBOUND, type SendOutcomes, withAttemptError } from "./send-outcomes";
 import type { SessionSender } from "./session-sender";
@@ -57,6 +57,7 @@ const HOLD_RECHECK_MS = 2_000;
 
 function readableError(err: unknown): { message: string; code?: string } {
   if (err instanceof SendError) return { message: err.message, code: err.kind };
+  if (err instanceof UnsendableContentError) return { message: err.message, code: err.code };
   if (err instanceof Error) return { message: err.message };
   return { message: String(err) };
 }
@@ -95,7 +96,7 @@ export async function processSend(
     return "sent";
   } catch (err) {
     sender.afterSend();
-    await handleFailure(deps, sender, row, attempt, job, err);
+    await handleFailure(deps, sender, row, attempt, { data, job }, err);
     throw err; // unreachable: handleFailure always throws
   }
 }
@@ -155,7 +156,7 @@ async function handleFailure(
   sender: SessionSender,
   row: Message,
   attempt: number,
-  job: Job,
+  { data, job }: { data: MessageSendJob; job: Job },
   err: unknown,
 ): Promise<never> {
   const { outcomes, metrics, logger } = deps;
@@ -174,20 +175,33 @@ async function handleFailure(
     );
   }
 
-  if (err instanceof SendError && err.permanent) {
+  if ((err instanceof SendError && err.permanent) || err instanceof UnsendableContentError) {
     await outcomes.markFailed(row, errors, message);
     metrics.outcome("outbound", MessageStatus.FAILED);
     logger.warn({ ...log, err: message }, "send failed permanently");
     throw new UnrecoverableError(message);
   }
-  const maxAttempts = job.opts.attempts ?? 1;
-  if (job.attemptsMade + 1 >= maxAttempts) {
+  const retries = (data.retries ?? 0) + 1;
+  if (retries >= (job.opts.attempts ?? 1)) {
     await outcomes.markDeadLettered(row, errors, message);
     metrics.outcome("outbound", MessageStatus.DEAD_LETTERED);
     logger.warn({ ...log, err: message }, "send dead-lettered");
     throw new UnrecoverableError(message);
   }
   await outcomes.markRetrying(row, errors, message);
-  logger.info({ ...log, err: message }, "send failed, will retry");
-  throw err instanceof Error ? err : new Error(message);
+  // Retry after the backoff with the number's whole queue held and this job back at the head of its
+  // priority: later messages to the same chat must not overtake it (BullMQ's own retry would park it
+  // in the delayed set and let them through). Held jobs spend no BullMQ attempt; `retries` counts.
+  const wait = retryDelayMs(job, retries);
+  logger.info({ ...log, err: message, retryInMs: wait }, "send failed, will retry");
+  await job.updateData({ ...data, retries });
+  await sender.worker().rateLimit(wait);
+  throw Worker.RateLimitError();
+}
+
+/** Exponential from the job's backoff delay: 2, 4, 8, 16 s with the default send options. */
+function retryDelayMs(job: Job, retries: number): number {
+  const backoff = job.opts.backoff;
+  const base = typeof backoff === "object" && backoff.delay ? backoff.delay : 2_000;
+  return base * 2 ** (retries - 1);
 }

@@ -1,4 +1,4 @@
-// Receipts → message statuses, in batches: concurrent status jobs (one per session and flush) share
+// Receipts → message statuses, in batches: concurrent status jobs (one per worker and flush) share
 // one transaction with one UPDATE per status over all their receipts (plain SQL: this runs for every
 // message). Statuses only move forward (PROCESSING/SENT → DELIVERED → READ); campaign recipients and
 // counters move in the same transaction as the messages they count; a job completes only once the
@@ -17,9 +17,9 @@ import {
   withTransaction,
 } from "@zapflow/db";
 import type { MessageStatusJob } from "@zapflow/queue";
+import type { DomainEvent, EventOutbox } from "../events/outbox";
 import { Coalescer } from "./coalescer";
 import type { MessageMetrics } from "./metrics";
-import type { DomainEvent, EventOutbox } from "./outbox";
 
 type Counts = { delivered: number; read: number };
 type Receipt = { sessionId: string; waMessageId: string };
@@ -53,9 +53,9 @@ export class StatusWriter {
     const delivered: Receipt[] = [];
     const read: Receipt[] = [];
     const rejected: Receipt[] = [];
-    for (const job of jobs) {
-      for (const r of job.receipts) {
-        const receipt = { sessionId: job.sessionId, waMessageId: r.messageId };
+    for (const { sessionId, receipts } of jobs.flatMap((job) => job.sessions)) {
+      for (const r of receipts) {
+        const receipt = { sessionId, waMessageId: r.messageId };
         if (r.status === "error") rejected.push(receipt);
         if (r.status === "delivered") delivered.push(receipt);
         if (r.status === "read" || r.status === "played") {
@@ -71,11 +71,13 @@ export class StatusWriter {
       : { toDelivered: [], toRead: [] };
     this.deps.metrics.outcome("outbound", MessageStatus.DELIVERED, moved.toDelivered.length);
     this.deps.metrics.outcome("outbound", MessageStatus.READ, moved.toRead.length);
-    // Each job reports the rows of its own session (a session's receipts come in one job per flush).
-    const count = (rows: MovedMessage[], job: MessageStatusJob) =>
-      rows.filter(
-        (m) => m.sessionId === job.sessionId && job.receipts.some((r) => r.messageId === m.waMessageId),
-      ).length;
+    // Each job reports the rows its own receipts moved.
+    const count = (rows: MovedMessage[], job: MessageStatusJob) => {
+      const mine = new Set(
+        job.sessions.flatMap((s) => s.receipts.map((r) => `${s.sessionId}/${r.messageId}`)),
+      );
+      return rows.filter((m) => mine.has(`${m.sessionId}/${m.waMessageId}`)).length;
+    };
     return jobs.map((job) => ({ delivered: count(moved.toDelivered, job), read: count(moved.toRead, job) }));
   }
 

@@ -5,6 +5,7 @@ import { type PrismaClient, SessionDesiredState, SessionStatus } from "@zapflow/
 import type { createRedisConnection } from "@zapflow/queue";
 import type { WhatsappEngine } from "@zapflow/whatsapp";
 import type { Logger } from "pino";
+import { EventOutbox } from "../events/outbox";
 import type { SessionBus } from "../session-bus";
 import { PostgresAuthStore } from "./auth-store";
 import { ControlChannel, type ControlCommand } from "./control";
@@ -73,6 +74,7 @@ export class SessionManager {
     this.pool = new SessionPool(settings.maxSessions);
     this.status = new StatusWriter({
       prisma: deps.prisma,
+      outbox: new EventOutbox(deps.prisma),
       redis,
       prefix,
       workerId,

@@ -5,7 +5,8 @@
 import { type EventSeverity, type Prisma, type PrismaClient, SessionStatus } from "@zapflow/db";
 import type { createRedisConnection } from "@zapflow/queue";
 import type { Logger } from "pino";
-import { sessionEventData } from "./events";
+import type { EventOutbox } from "../events/outbox";
+import { outboundRunning, writeSessionEvents } from "./events";
 import { sessionKeys } from "./redis-keys";
 
 type RedisClient = ReturnType<typeof createRedisConnection>;
@@ -55,6 +56,8 @@ interface Pending {
 
 export interface StatusWriterDeps {
   prisma: PrismaClient;
+  /** Event rows and webhook deliveries of the documented session.* types. */
+  outbox: EventOutbox;
   redis: RedisClient;
   prefix: string;
   workerId: string;
@@ -116,30 +119,32 @@ export class StatusWriter {
   }
 
   private async write(sessionId: string, companyId: string, change: StatusChange): Promise<void> {
-    const { prisma } = this.deps;
-    const transition = this.lastStatus.get(sessionId) !== change.status;
+    const { prisma, outbox, workerId } = this.deps;
+    const transition = this.lastStatus.get(sessionId) !== change.status || !!change.eventType;
     this.lastStatus.set(sessionId, change.status);
-    const ops: Prisma.PrismaPromise<unknown>[] = [
-      prisma.whatsappSession.update({
+    const pausing = !!change.patch?.outboundPausedAt;
+    const status = change.status.toLowerCase();
+    // Row, Event row and webhook deliveries commit together (or not at all).
+    await prisma.$transaction(async (tx) => {
+      const pausedOutbound = pausing && (await outboundRunning(tx, sessionId));
+      await tx.whatsappSession.update({
         where: { id: sessionId },
         data: { ...change.patch, status: change.status, lastSeenAt: new Date() },
-      }),
-    ];
-    if (transition || change.eventType) {
-      ops.push(
-        prisma.event.create({
-          data: sessionEventData({
-            sessionId,
-            companyId,
-            type: change.eventType ?? `session.${change.status.toLowerCase()}`,
-            message: change.reason ?? `Session ${change.status.toLowerCase().replace(/_/g, " ")}`,
-            severity: change.severity,
-            data: { ...change.eventData, workerId: this.deps.workerId },
-          }),
-        }),
-      );
-    }
-    await prisma.$transaction(ops);
+      });
+      if (!transition && !pausedOutbound) return;
+      await writeSessionEvents(tx, outbox, {
+        sessionId,
+        companyId,
+        status: change.status,
+        type: change.eventType ?? `session.${status}`,
+        message: change.reason ?? `Session ${status.replace(/_/g, " ")}`,
+        severity: change.severity,
+        reason: change.reason ?? null,
+        auditData: { ...change.eventData, workerId },
+        transition,
+        pausedOutbound,
+      });
+    });
     await this.publish(sessionId, companyId, change);
   }
 

@@ -1,14 +1,11 @@
 // Webhook settings from env (WEBHOOK_*), overridable per module instance (tests).
 import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_CAP_MS } from "@zapflow/queue";
+import { webhookAllowPrivate } from "@zapflow/queue/services/webhook-url";
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const ms = z.coerce.number().int().positive();
 
 const schema = z.object({
-  NODE_ENV: z.string().default("development"),
-  /** Outside production private/loopback targets are allowed; in production only with this flag. */
-  WEBHOOK_ALLOW_PRIVATE: bool.optional(),
   WEBHOOK_TIMEOUT_MS: ms.default(10_000),
   /** HTTP attempts per delivery before it becomes DEAD. */
   WEBHOOK_MAX_ATTEMPTS: ms.default(WEBHOOK_ATTEMPTS),
@@ -48,7 +45,8 @@ export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): Webho
   }
   const e = parsed.data;
   return {
-    allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? e.NODE_ENV !== "production",
+    // Shared with the web's endpoint validation (WEBHOOK_ALLOW_PRIVATE, NODE_ENV).
+    allowPrivate: webhookAllowPrivate(env),
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,

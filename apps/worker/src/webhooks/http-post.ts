@@ -2,7 +2,7 @@
 // RESPONSE_LIMIT bytes of the response kept (the rest is not read).
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { checkWebhookUrl, guardedLookup } from "./url-guard";
+import { checkWebhookUrl, guardedLookup } from "@zapflow/queue/services/webhook-url";
 
 export const RESPONSE_LIMIT = 1024;
 

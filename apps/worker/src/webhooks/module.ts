@@ -1,4 +1,5 @@
-// The webhooks domain in the worker: the outbox relay (poll every ~2 s + Redis nudges after commits)
+// The webhooks domain in the worker: the outbox relay (poll every ~2 s, plus nudges: a Postgres
+// NOTIFY from every transaction that wrote deliveries, and Redis messages from other writers),
 // the webhook-delivery queue's processor (signed POSTs, retries recorded in Postgres) and the
 // retention of finished deliveries.
 import {
@@ -15,6 +16,7 @@ import type { WorkerContext } from "../context";
 import type { WorkerModule } from "../module";
 import { loadWebhookSettings, type WebhookSettings } from "./config";
 import { WebhookMetrics } from "./metrics";
+import { OutboxListener } from "./outbox-listener";
 import { processWebhookDelivery } from "./processor";
 import { RelayLoop } from "./relay";
 import { purgeFinishedDeliveries } from "./retention";
@@ -87,7 +89,11 @@ export function createWebhooksModule(opts: WebhooksModuleOptions = {}): WorkerMo
       retention.unref();
       closers.unshift(async () => clearInterval(retention));
 
-      // Writers publish after their commit (nudgeWebhookRelay): claim at once rather than in ≤ 2 s.
+      // Claim new rows at once rather than in ≤ 2 s: the outbox's NOTIFY arrives on commit...
+      const listener = new OutboxListener(config.DATABASE_URL, () => loop.nudge(), logger);
+      await listener.start();
+      closers.unshift(() => listener.stop());
+      // ...and writers without a transaction of their own publish after it (nudgeWebhookRelay).
       const subscriber = conn.duplicate();
       subscriber.on("error", () => undefined);
       subscriber.on("message", () => loop.nudge());

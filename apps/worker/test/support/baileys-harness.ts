@@ -6,12 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SessionStatus } from "@zapflow/db";
+import { LocalDiskStorage } from "@zapflow/db/storage";
 import { enqueueSessionLifecycle } from "@zapflow/queue";
 import { ProtocolSimulator, type RunningSimulator } from "@zapflow/whatsapp/protocol-sim";
 import { loadConfig } from "../../src/config";
 import { createMessagesModule } from "../../src/messages/module";
 import { type SimulatorControls, selectEngine } from "../../src/sessions/engine-factory";
-import { LocalDiskStorage } from "../../src/storage/local";
 import { createSessionsHarness, type SessionsHarness, waitFor } from "../../src/testing";
 import { LIMITS_OFF } from "./messaging-harness";
 

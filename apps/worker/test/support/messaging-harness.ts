@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LocalDiskStorage } from "@zapflow/db/storage";
 import { createTestDatabase, type TestDatabase } from "@zapflow/db/testing";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
 import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queue/testing";
@@ -16,7 +17,6 @@ import type { WorkerContext } from "../../src/context";
 import { createMaintenanceModule } from "../../src/maintenance/module";
 import { createMessagesModule, type MessagesModuleOptions } from "../../src/messages/module";
 import { SessionBus } from "../../src/session-bus";
-import { LocalDiskStorage } from "../../src/storage/local";
 
 /** Limits and pacing off unless a test sets them on the company's policy row. */
 export const LIMITS_OFF = {

@@ -125,9 +125,15 @@ export interface RateLimitUsage {
   quietHours: { active: boolean; remainingMs: number };
 }
 
+/** How often day counters of unlimited sends are written (usage display lags by at most this). */
+const COUNT_FLUSH_MS = 250;
+
 export class RateLimiter {
   private readonly prefix: string;
   private sha: string | undefined;
+  /** Day-counter increments of sends that no limit could refuse, written in one pipeline per flush. */
+  private readonly uncounted = new Map<string, number>();
+  private countTimer: NodeJS.Timeout | undefined;
 
   /** `connection`: a worker-kind connection (commands wait out a Redis restart). */
   constructor(
@@ -159,6 +165,18 @@ export class RateLimiter {
     const numberDay = numberDailyLimit(policy, req.numberAgeDays);
     const k = this.keys(req.companyId, req.sessionId, localTime(now, timeZone).day, req.contactKey);
     const intervalMs = req.contactKey ? policy.minContactIntervalSec * 1000 : 0;
+    const unlimited =
+      !policy.perNumberPerMinute &&
+      !numberDay.limit &&
+      !policy.perCompanyPerMinute &&
+      !policy.perCompanyPerDay &&
+      !intervalMs;
+    // Nothing can refuse this send: skip the script, only count it for the usage display.
+    if (unlimited) {
+      this.count(k.numberDay);
+      this.count(k.companyDay);
+      return { allowed: true };
+    }
     const [code, wait] = (await this.run(
       [k.numberMinute, k.numberDay, k.companyMinute, k.companyDay, k.contact],
       [
@@ -228,6 +246,23 @@ export class RateLimiter {
       numbers,
       quietHours: { active: quiet > 0, remainingMs: quiet },
     };
+  }
+
+  private count(key: string): void {
+    this.uncounted.set(key, (this.uncounted.get(key) ?? 0) + 1);
+    this.countTimer ??= setTimeout(() => void this.flushCounts(), COUNT_FLUSH_MS);
+  }
+
+  /** Writes pending day-counter increments (also call on shutdown). */
+  async flushCounts(): Promise<void> {
+    clearTimeout(this.countTimer);
+    this.countTimer = undefined;
+    if (!this.uncounted.size) return;
+    const pipe = this.connection.pipeline();
+    for (const [key, n] of this.uncounted) pipe.incrby(key, n).pexpire(key, DAY_KEY_TTL_MS);
+    this.uncounted.clear();
+    // Display counters only: a failed write (Redis down) is not worth holding a send for.
+    await pipe.exec().catch(() => undefined);
   }
 
   private async run(keys: string[], args: (string | number)[]): Promise<unknown> {

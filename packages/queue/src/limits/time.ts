@@ -30,8 +30,21 @@ export interface LocalTime {
   msOfDay: number;
 }
 
+/** Last answer per zone: Intl formatting is costly and every send asks, mostly within the same second. */
+const lastSecond = new Map<string, { second: number; day: string; msOfSecond: number }>();
+
 /** Local calendar day and time of day of `now` in `timeZone` (throws RangeError on an unknown zone). */
 export function localTime(now: number, timeZone: string): LocalTime {
+  const second = Math.floor(now / 1000);
+  const hit = lastSecond.get(timeZone);
+  if (hit?.second === second) return { day: hit.day, msOfDay: hit.msOfSecond + (now % 1000) };
+  const local = formatLocalTime(now, timeZone);
+  if (lastSecond.size > 500) lastSecond.clear();
+  lastSecond.set(timeZone, { second, day: local.day, msOfSecond: local.msOfDay - (now % 1000) });
+  return local;
+}
+
+function formatLocalTime(now: number, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(now))) parts[p.type] = p.value;
   const msOfDay =

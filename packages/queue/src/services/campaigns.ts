@@ -11,6 +11,7 @@ import {
   EventCategory,
   EventSeverity,
   MessageStatus,
+  type Prisma,
   type PrismaClient,
   RecipientStatus,
 } from "@zapflow/db";
@@ -18,6 +19,7 @@ import { type CampaignJob, jobId } from "../jobs";
 import { QueueName } from "../names";
 import { enqueueCampaign, type QueueRegistry } from "../queues";
 import { ConflictError, NotFoundError } from "./errors";
+import { type DomainEvent, domainEventRows, recordDomainEvents } from "./webhooks";
 
 export interface CampaignControlDeps {
   prisma: PrismaClient;
@@ -32,44 +34,68 @@ async function load(deps: CampaignControlDeps, companyId: string, campaignId: st
   return campaign;
 }
 
-/** Moves status `from` → `to` only if the row is still in one of `from` (concurrent clicks: one wins). */
+/** Lifecycle events that also go out as webhooks (docs/webhooks.md); the others are only logged. */
+export const CAMPAIGN_WEBHOOK_EVENTS: ReadonlySet<string> = new Set([
+  "campaign.started",
+  "campaign.paused",
+  "campaign.completed",
+]);
+
+/** The event of a campaign state change; `data` is also the webhook payload (with type, sessionId). */
+export function campaignEvent(
+  campaign: Pick<Campaign, "id" | "companyId" | "name" | "status">,
+  type: string,
+  message: string,
+  extra: Prisma.InputJsonObject = {},
+  severity: EventSeverity = EventSeverity.INFO,
+): DomainEvent {
+  return {
+    companyId: campaign.companyId,
+    category: EventCategory.CAMPAIGN,
+    severity,
+    type,
+    message,
+    data: { campaignId: campaign.id, name: campaign.name, status: campaign.status, ...extra },
+  };
+}
+
+/** Writes the Event row, and the webhook outbox rows of a lifecycle event, through `tx`. */
+export async function recordCampaignEvent(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
+  if (CAMPAIGN_WEBHOOK_EVENTS.has(event.type)) await recordDomainEvents(tx, [event]);
+  else await tx.event.createMany({ data: domainEventRows([event], new Map()).eventRows });
+}
+
+type Announce = (moved: Campaign) => DomainEvent;
+
+/**
+ * Moves status `from` → `to` only if the row is still in one of `from` (concurrent clicks: one wins),
+ * and records the change's event in the same transaction: no webhook for a change that did not happen.
+ */
 async function transition(
   deps: CampaignControlDeps,
   campaign: Campaign,
   from: CampaignStatus[],
   data: Partial<Pick<Campaign, "status" | "pausedReason" | "scheduledAt" | "startedAt" | "completedAt">>,
+  announce: Announce,
 ): Promise<Campaign> {
-  const moved = await deps.prisma.campaign.updateMany({
-    where: { id: campaign.id, companyId: campaign.companyId, status: { in: from } },
-    data,
+  const moved = await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({
+      where: { id: campaign.id, companyId: campaign.companyId, status: { in: from } },
+      data,
+    });
+    if (count === 0) return null;
+    const row = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    await recordCampaignEvent(tx, announce(row));
+    return row;
   });
-  if (moved.count === 0) {
+  if (!moved) {
     const current = await load(deps, campaign.companyId, campaign.id);
     throw new ConflictError(
       "CAMPAIGN_STATE",
       `Campaign is ${current.status.toLowerCase()}; cannot change it to ${String(data.status).toLowerCase()}`,
     );
   }
-  return load(deps, campaign.companyId, campaign.id);
-}
-
-async function logEvent(
-  deps: CampaignControlDeps,
-  campaign: Campaign,
-  type: string,
-  message: string,
-  severity: EventSeverity = EventSeverity.INFO,
-): Promise<void> {
-  await deps.prisma.event.create({
-    data: {
-      companyId: campaign.companyId,
-      category: EventCategory.CAMPAIGN,
-      severity,
-      type,
-      message,
-      data: { campaignId: campaign.id },
-    },
-  });
+  return moved;
 }
 
 /**
@@ -94,26 +120,34 @@ export async function startCampaign(
   const campaign = await load(deps, companyId, campaignId);
   const job = { action: "start" as const, campaignId, companyId };
   if (opts.at && opts.at.getTime() > Date.now()) {
-    const scheduled = await transition(deps, campaign, [DRAFT, SCHEDULED], {
-      status: SCHEDULED,
-      scheduledAt: opts.at,
-    });
+    const at = opts.at;
+    const scheduled = await transition(
+      deps,
+      campaign,
+      [DRAFT, SCHEDULED],
+      { status: SCHEDULED, scheduledAt: at },
+      (c) =>
+        campaignEvent(c, "campaign.scheduled", `Campaign scheduled for ${at.toISOString()}`, {
+          scheduledAt: at.toISOString(),
+        }),
+    );
     // A rescheduled campaign must not keep an older delayed start job.
     await deps.queues
       .get(QueueName.campaign)
       .remove(jobId.campaign(job))
       .catch(() => 0);
-    await enqueueCampaign(deps.queues, job, { delay: opts.at.getTime() - Date.now() });
-    await logEvent(deps, scheduled, "campaign.scheduled", `Campaign scheduled for ${opts.at.toISOString()}`);
+    await enqueueCampaign(deps.queues, job, { delay: at.getTime() - Date.now() });
     return scheduled;
   }
-  const running = await transition(deps, campaign, [DRAFT, SCHEDULED], {
-    status: RUNNING,
-    startedAt: new Date(),
-    scheduledAt: campaign.scheduledAt ?? new Date(),
-  });
+  const startedAt = new Date();
+  const running = await transition(
+    deps,
+    campaign,
+    [DRAFT, SCHEDULED],
+    { status: RUNNING, startedAt, scheduledAt: campaign.scheduledAt ?? startedAt },
+    (c) => campaignEvent(c, "campaign.started", "Campaign started", { startedAt: startedAt.toISOString() }),
+  );
   await ensureCampaignJob(deps.queues, { action: "expand", campaignId, companyId });
-  await logEvent(deps, running, "campaign.started", "Campaign started");
   return running;
 }
 
@@ -164,41 +198,46 @@ export async function pauseCampaign(
   reason = "Paused by a user",
 ): Promise<Campaign> {
   const campaign = await load(deps, companyId, campaignId);
-  const paused = await transition(deps, campaign, [RUNNING, SCHEDULED], {
-    status: PAUSED,
-    pausedReason: reason,
-  });
+  const paused = await transition(
+    deps,
+    campaign,
+    [RUNNING, SCHEDULED],
+    { status: PAUSED, pausedReason: reason },
+    (c) => campaignEvent(c, "campaign.paused", `Campaign paused: ${reason}`, { reason }, EventSeverity.WARN),
+  );
   await withdrawQueuedMessages(deps, campaignId, RecipientStatus.PENDING);
-  await logEvent(deps, paused, "campaign.paused", `Campaign paused: ${reason}`, EventSeverity.WARN);
   return paused;
 }
 
 export async function resumeCampaign(deps: CampaignControlDeps, companyId: string, campaignId: string) {
   const campaign = await load(deps, companyId, campaignId);
-  const resumed = await transition(deps, campaign, [PAUSED], {
-    status: RUNNING,
-    pausedReason: null,
-    startedAt: campaign.startedAt ?? new Date(),
-  });
+  const resumed = await transition(
+    deps,
+    campaign,
+    [PAUSED],
+    { status: RUNNING, pausedReason: null, startedAt: campaign.startedAt ?? new Date() },
+    (c) => campaignEvent(c, "campaign.resumed", "Campaign resumed"),
+  );
   // Not yet expanded (paused while scheduled or mid-expansion): expansion continues from its cursor.
   const action = resumed.expandedAt ? "dispatch" : "expand";
   await ensureCampaignJob(deps.queues, { action, campaignId, companyId });
-  await logEvent(deps, resumed, "campaign.resumed", "Campaign resumed");
   return resumed;
 }
 
 export async function cancelCampaign(deps: CampaignControlDeps, companyId: string, campaignId: string) {
   const campaign = await load(deps, companyId, campaignId);
-  const cancelled = await transition(deps, campaign, [DRAFT, SCHEDULED, RUNNING, PAUSED], {
-    status: CANCELLED,
-    completedAt: new Date(),
-  });
+  const cancelled = await transition(
+    deps,
+    campaign,
+    [DRAFT, SCHEDULED, RUNNING, PAUSED],
+    { status: CANCELLED, completedAt: new Date() },
+    (c) => campaignEvent(c, "campaign.cancelled", "Campaign cancelled"),
+  );
   await withdrawQueuedMessages(deps, campaignId, RecipientStatus.CANCELLED);
   await deps.prisma.campaignRecipient.updateMany({
     where: { campaignId, status: RecipientStatus.PENDING },
     data: { status: RecipientStatus.CANCELLED },
   });
-  await logEvent(deps, cancelled, "campaign.cancelled", "Campaign cancelled");
   return cancelled;
 }
 

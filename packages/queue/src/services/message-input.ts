@@ -1,4 +1,5 @@
 // The outbound message input accepted from the API, dashboard and bench, with field-level rules.
+import { companyKeyProblem } from "@zapflow/db/storage";
 import { z } from "zod";
 
 const PHONE_DIGITS = /^\d{8,15}$/;
@@ -96,6 +97,19 @@ export const sendMessageInput = z.discriminatedUnion(
   { error: "type must be one of text, image, video, audio, document, sticker, location" },
 );
 export type SendMessageInput = z.input<typeof sendMessageInput>;
+
+/**
+ * sendMessageInput for one company: a storageKey must also be safe and that company's own
+ * (`<companyId>/...`), so another tenant's media can never be forwarded and a bad key is a 400
+ * now rather than a failed send later.
+ */
+export function sendMessageInputFor(companyId: string) {
+  return sendMessageInput.superRefine((v, ctx) => {
+    const key = "storageKey" in v ? v.storageKey : undefined;
+    const problem = key === undefined ? null : companyKeyProblem(companyId, key);
+    if (problem) ctx.addIssue({ code: "custom", path: ["storageKey"], message: `storageKey ${problem}` });
+  });
+}
 export type ParsedSendMessage = z.output<typeof sendMessageInput>;
 
 export const messageTypes = ["text", "image", "video", "audio", "document", "sticker", "location"] as const;

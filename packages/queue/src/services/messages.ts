@@ -25,7 +25,7 @@ import {
   type ParsedSendMessage,
   type ResolvedRecipient,
   resolveRecipient,
-  sendMessageInput,
+  sendMessageInputFor,
 } from "./message-input";
 
 export * from "./errors";
@@ -67,8 +67,8 @@ const typeByInput: Record<ParsedSendMessage["type"], MessageType> = {
   location: MessageType.LOCATION,
 };
 
-export function parseSendMessage(input: unknown, pathPrefix = ""): ParsedSendMessage {
-  const parsed = sendMessageInput.safeParse(input);
+export function parseSendMessage(companyId: string, input: unknown, pathPrefix = ""): ParsedSendMessage {
+  const parsed = sendMessageInputFor(companyId).safeParse(input);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, pathPrefix);
   return parsed.data;
 }
@@ -175,7 +175,7 @@ export async function acceptOutboundMessage(
   rawInput: unknown,
   opts: AcceptOptions = {},
 ): Promise<AcceptResult> {
-  const input = parseSendMessage(rawInput);
+  const input = parseSendMessage(companyId, rawInput);
   const { prisma, queues } = deps;
   const replay = async (): Promise<AcceptResult | undefined> => {
     if (!input.idempotencyKey) return undefined;
@@ -242,8 +242,9 @@ export async function acceptOutboundMessages(
   const { prisma, queues } = deps;
   const issues = [];
   const inputs: ParsedSendMessage[] = [];
+  const schema = sendMessageInputFor(companyId);
   for (const [index, raw] of rawInputs.entries()) {
-    const parsed = sendMessageInput.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (parsed.success) inputs.push(parsed.data);
     else issues.push(...ValidationError.fromZod(parsed.error, `[${index}]`).issues);
   }

@@ -4,6 +4,7 @@ export const POLICY_FIELDS = [
   { key: "perNumberPerDay", label: "Per number / day", kind: "int" },
   { key: "perCompanyPerMinute", label: "Per company / minute", kind: "int" },
   { key: "perCompanyPerDay", label: "Per company / day", kind: "int" },
+  { key: "perCampaignPerMinute", label: "Per campaign / minute (campaign dispatch)", kind: "int" },
   { key: "minContactIntervalSec", label: "Min seconds between messages to one contact", kind: "int" },
   { key: "warmupEnabled", label: "New-number warm-up", kind: "bool" },
   { key: "warmupInitialDailyCap", label: "Warm-up: first-day cap", kind: "int" },

@@ -60,11 +60,16 @@ export const campaignsRouter = createTRPCRouter({
   update: write
     .meta({
       scope: "campaigns:write",
-      openapi: { method: "PATCH", path: "/campaigns/{id}", tags, summary: "Edit a draft" },
+      openapi: {
+        method: "PATCH",
+        path: "/campaigns/{id}",
+        tags,
+        summary: "Edit a draft or scheduled campaign",
+      },
     })
     .input(updateCampaignInput)
     .output(campaignOutput)
-    .mutation(({ ctx, input }) => campaigns.updateCampaign(ctx.prisma, ctx.companyId, input)),
+    .mutation(({ ctx, input }) => campaigns.updateCampaign(ctx, ctx.companyId, input)),
 
   delete: write
     .meta({

@@ -1,6 +1,7 @@
 // Input/output shapes of the campaigns API.
 import { CampaignStatus } from "@zapflow/db";
 import { audienceSchema, campaignMediaSchema, isValidHhmm, isValidTimeZone } from "@zapflow/db/domain";
+import { campaignMaxPerMinuteInput } from "@zapflow/queue/services/campaign-rate";
 import { z } from "zod";
 
 const id = z.string().trim().min(1, "id is required");
@@ -24,6 +25,8 @@ const settings = {
   batchPauseSec: z.number().int().min(0).max(86_400).default(60),
   minDelayMs: z.number().int().min(0).max(600_000).default(3_000),
   maxDelayMs: z.number().int().min(0).max(600_000).default(8_000),
+  /** Own cap on messages per minute; the company policy's per-campaign cap applies too (stricter wins). */
+  maxPerMinute: campaignMaxPerMinuteInput,
 };
 
 const delaysInOrder = (v: { minDelayMs?: number; maxDelayMs?: number }) =>
@@ -52,6 +55,9 @@ export const updateCampaignInput = z
     batchPauseSec: z.number().int().min(0).max(86_400).optional(),
     minDelayMs: z.number().int().min(0).max(600_000).optional(),
     maxDelayMs: z.number().int().min(0).max(600_000).optional(),
+    maxPerMinute: settings.maxPerMinute,
+    /** Reschedules a SCHEDULED campaign (read like start's scheduledAt). */
+    scheduledAt: z.string().trim().min(1, "scheduledAt cannot be empty").optional(),
   })
   .refine(delaysInOrder, { path: ["maxDelayMs"], message: "maxDelayMs must be ≥ minDelayMs" });
 export type UpdateCampaignInput = z.infer<typeof updateCampaignInput>;
@@ -92,6 +98,7 @@ export const campaignOutput = z.object({
   batchPauseSec: z.number(),
   minDelayMs: z.number(),
   maxDelayMs: z.number(),
+  maxPerMinute: z.number().nullable(),
   pausedReason: z.string().nullable(),
   totalRecipients: z.number(),
   sentCount: z.number(),

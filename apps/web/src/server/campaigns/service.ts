@@ -3,14 +3,21 @@
 import { type Campaign, CampaignStatus, Prisma, type PrismaClient } from "@zapflow/db";
 import {
   type Audience,
+  type CampaignMedia,
   contactVariables,
   renderTemplate,
   templateVariables,
   zonedLocalToDate,
 } from "@zapflow/db/domain";
+import { companyKeyProblem } from "@zapflow/db/storage";
 import type { QueueRegistry } from "@zapflow/queue";
 import * as control from "@zapflow/queue/services/campaigns";
-import { ConflictError, NotFoundError, ValidationError } from "@zapflow/queue/services/errors";
+import {
+  ConflictError,
+  type FieldIssue,
+  NotFoundError,
+  ValidationError,
+} from "@zapflow/queue/services/errors";
 import type { CreateCampaignInput, UpdateCampaignInput } from "./schemas";
 
 interface Deps {
@@ -53,13 +60,17 @@ export async function listCampaigns(
   };
 }
 
-/** Sending numbers and lists must be this company's: a clear 404 instead of an empty campaign. */
+/** Sending numbers, lists and uploaded media must be this company's: a clear 400 instead of an
+ *  empty campaign (or another tenant's file). */
 async function assertOwnership(
   prisma: PrismaClient,
   companyId: string,
   sessionIds?: string[],
   audience?: Audience,
+  media?: CampaignMedia | null,
 ) {
+  const keyProblem = media?.storageKey ? companyKeyProblem(companyId, media.storageKey) : null;
+  if (keyProblem) throw new ValidationError([{ path: "media.storageKey", message: keyProblem }]);
   if (sessionIds) {
     const found = await prisma.whatsappSession.count({ where: { companyId, id: { in: sessionIds } } });
     if (found !== new Set(sessionIds).size) {
@@ -80,7 +91,7 @@ export async function createCampaign(
   userId: string | undefined,
   input: CreateCampaignInput,
 ) {
-  await assertOwnership(prisma, companyId, input.sessionIds, input.audience);
+  await assertOwnership(prisma, companyId, input.sessionIds, input.audience, input.media);
   const company = await prisma.company.findUniqueOrThrow({
     where: { id: companyId },
     select: { timeZone: true },
@@ -100,22 +111,75 @@ export async function createCampaign(
   return toCampaignView(row);
 }
 
-export async function updateCampaign(prisma: PrismaClient, companyId: string, input: UpdateCampaignInput) {
+const EDITABLE: CampaignStatus[] = [CampaignStatus.DRAFT, CampaignStatus.SCHEDULED];
+
+/** Only drafts and scheduled campaigns (nothing sent yet) can be edited: a 400 saying why not. */
+function assertEditable(status: CampaignStatus): void {
+  if (EDITABLE.includes(status)) return;
+  const why = control.FINAL_CAMPAIGN_STATES.includes(status)
+    ? "it has finished"
+    : "it has already started sending";
+  throw new ValidationError([
+    {
+      path: "status",
+      message: `the campaign is ${status.toLowerCase()} and ${why}; only draft and scheduled campaigns can be edited`,
+    },
+  ]);
+}
+
+/** A wall-clock time in `timeZone` (or an ISO time with an offset), or the field issue saying why not. */
+function parseScheduledAt(value: string, timeZone: string): Date | FieldIssue {
+  const at = zonedLocalToDate(value, timeZone);
+  if (!at) return { path: "scheduledAt", message: "not a valid date/time" };
+  if (at.getTime() < Date.now() - 60_000) return { path: "scheduledAt", message: "the time is in the past" };
+  return at;
+}
+
+/** Edits a draft or a scheduled campaign; `scheduledAt` moves a scheduled one's start. */
+export async function updateCampaign(deps: Deps, companyId: string, input: UpdateCampaignInput) {
+  const { prisma } = deps;
   const current = await load(prisma, companyId, input.id);
-  if (current.status !== CampaignStatus.DRAFT) {
-    throw new ConflictError("CAMPAIGN_STATE", "Only draft campaigns can be edited");
-  }
-  await assertOwnership(prisma, companyId, input.sessionIds, input.audience);
-  const { id, sessionIds, media, ...settings } = input;
+  assertEditable(current.status);
+  await assertOwnership(prisma, companyId, input.sessionIds, input.audience, input.media);
+  const { id, sessionIds, media, scheduledAt, ...settings } = input;
+  const issues: FieldIssue[] = [];
   const min = settings.minDelayMs ?? current.minDelayMs;
   const max = settings.maxDelayMs ?? current.maxDelayMs;
-  if (max < min)
-    throw new ValidationError([{ path: "maxDelayMs", message: "maxDelayMs must be ≥ minDelayMs" }]);
+  if (max < min) issues.push({ path: "maxDelayMs", message: "maxDelayMs must be ≥ minDelayMs" });
+  const quietStart =
+    settings.quietHoursStart === undefined ? current.quietHoursStart : settings.quietHoursStart;
+  const quietEnd = settings.quietHoursEnd === undefined ? current.quietHoursEnd : settings.quietHoursEnd;
+  if ((quietStart == null) !== (quietEnd == null)) {
+    issues.push({ path: "quietHoursEnd", message: "set both quiet-hours start and end, or neither" });
+  }
+  let at: Date | undefined;
+  if (scheduledAt !== undefined) {
+    const parsed = parseScheduledAt(scheduledAt, settings.timeZone ?? current.timeZone);
+    if (current.status !== CampaignStatus.SCHEDULED) {
+      issues.push({
+        path: "scheduledAt",
+        message: "only a scheduled campaign can be rescheduled; schedule a draft with start",
+      });
+    } else if (parsed instanceof Date && parsed.getTime() <= Date.now()) {
+      issues.push({
+        path: "scheduledAt",
+        message: "the new time must be in the future (or start the campaign now)",
+      });
+    } else if (parsed instanceof Date) at = parsed;
+    else issues.push(parsed);
+  }
+  if (issues.length) throw new ValidationError(issues);
   await prisma.$transaction(async (tx) => {
-    await tx.campaign.update({
-      where: { id },
+    // Conditional on the status: a start committed meanwhile makes this edit fail (and roll back);
+    // a start that comes after waits for this row lock and then runs with the edited settings.
+    const { count } = await tx.campaign.updateMany({
+      where: { id, companyId, status: { in: EDITABLE } },
       data: { ...settings, media: media === null ? Prisma.DbNull : (media ?? undefined) },
     });
+    if (count === 0) {
+      assertEditable((await load(prisma, companyId, id)).status);
+      throw new ConflictError("CAMPAIGN_STATE", "The campaign changed meanwhile; reload it and try again");
+    }
     if (sessionIds) {
       await tx.campaignSender.deleteMany({ where: { campaignId: id } });
       await tx.campaignSender.createMany({
@@ -123,6 +187,7 @@ export async function updateCampaign(prisma: PrismaClient, companyId: string, in
       });
     }
   });
+  if (at) await control.startCampaign(deps, companyId, id, { at });
   return getCampaign(prisma, companyId, id);
 }
 
@@ -235,11 +300,9 @@ export async function startCampaign(deps: Deps, companyId: string, id: string, s
   const campaign = await load(deps.prisma, companyId, id);
   let at: Date | undefined;
   if (scheduledAt) {
-    at = zonedLocalToDate(scheduledAt, campaign.timeZone) ?? undefined;
-    if (!at) throw new ValidationError([{ path: "scheduledAt", message: "not a valid date/time" }]);
-    if (at.getTime() < Date.now() - 60_000) {
-      throw new ValidationError([{ path: "scheduledAt", message: "the time is in the past" }]);
-    }
+    const parsed = parseScheduledAt(scheduledAt, campaign.timeZone);
+    if (!(parsed instanceof Date)) throw new ValidationError([parsed]);
+    at = parsed;
   }
   if (campaign.senders.length === 0)
     throw new ValidationError([{ path: "sessionIds", message: "choose at least one sending number" }]);

@@ -1,16 +1,17 @@
 // Rate-limit policy: company admins read it (and live usage); platform admins change it. A change
 // bumps `version` and is published so every worker's PolicyCache reloads within milliseconds.
-import type { Prisma, PrismaClient } from "@zapflow/db";
+import { CampaignStatus, type Prisma, type PrismaClient } from "@zapflow/db";
+import { policyDefaultsFromEnv, publishPolicyChanged, RateLimiter, resolvePolicy } from "@zapflow/queue";
 import {
-  policyDefaultsFromEnv,
-  publishPolicyChanged,
-  RateLimiter,
-  type RateLimitPolicyInput,
-  resolvePolicy,
-} from "@zapflow/queue";
+  CAMPAIGN_RATE_WINDOW_MS,
+  campaignRateCap,
+  perCampaignDefaultFromEnv,
+  releasedSince,
+} from "@zapflow/queue/services/campaign-rate";
 import { NotFoundError } from "@zapflow/queue/services/errors";
 import type { Redis } from "ioredis";
 import { audit } from "../audit";
+import type { CompanyPolicyInput } from "./policy-input";
 
 export interface LimitsDeps {
   prisma: PrismaClient;
@@ -27,12 +28,16 @@ export async function getPolicy(prisma: PrismaClient, companyId: string) {
   });
   if (!company) throw new NotFoundError("Company", companyId);
   const defaults = policyDefaultsFromEnv();
+  const perCampaignPerMinute = perCampaignDefaultFromEnv();
   const row = company.rateLimitPolicy;
   return {
     company: { id: company.id, name: company.name, timeZone: company.timeZone },
-    defaults,
+    defaults: { ...defaults, perCampaignPerMinute },
     overrides: row,
-    effective: resolvePolicy(row, defaults),
+    effective: {
+      ...resolvePolicy(row, defaults),
+      perCampaignPerMinute: row?.perCampaignPerMinute ?? perCampaignPerMinute,
+    },
     version: row?.version ?? 0,
     updatedAt: row?.updatedAt ?? null,
   };
@@ -58,14 +63,41 @@ export async function getUsage(deps: LimitsDeps, companyId: string) {
     timeZone: company.timeZone,
     now,
   });
-  return { policy: effective, usage, sessions: sessions.map((s) => ({ id: s.id, label: s.label })) };
+  return {
+    policy: effective,
+    usage,
+    sessions: sessions.map((s) => ({ id: s.id, label: s.label })),
+    campaigns: await campaignUsage(deps.prisma, companyId, effective.perCampaignPerMinute, now),
+  };
 }
 
-/** Platform admin edit: `input` already validated by rateLimitPolicyInput (undefined = unchanged, null = default). */
+/** Running campaigns: messages released in the last minute vs each one's cap (0 = none). */
+async function campaignUsage(prisma: PrismaClient, companyId: string, policyCap: number, now: number) {
+  const running = await prisma.campaign.findMany({
+    where: { companyId, status: CampaignStatus.RUNNING },
+    select: { id: true, name: true, maxPerMinute: true },
+    orderBy: { id: "asc" },
+    take: 50,
+  });
+  const used = await releasedSince(
+    prisma,
+    running.map((c) => c.id),
+    new Date(now - CAMPAIGN_RATE_WINDOW_MS),
+  );
+  return running.map((c) => ({
+    id: c.id,
+    name: c.name,
+    used: used.get(c.id) ?? 0,
+    // policyCap is already resolved (env default applied), so no default is needed here.
+    limit: campaignRateCap(policyCap, c.maxPerMinute, 0),
+  }));
+}
+
+/** Platform admin edit: `input` already validated by companyPolicyInput (undefined = unchanged, null = default). */
 export async function updatePolicy(
   deps: LimitsDeps,
   companyId: string,
-  input: RateLimitPolicyInput,
+  input: CompanyPolicyInput,
   userId: string,
 ) {
   const exists = await deps.prisma.company.count({ where: { id: companyId } });

@@ -34,8 +34,11 @@ export const sendBody = z
     to: z.string().describe("E.164 phone (+5511987654321), digits with country code, or a WhatsApp JID"),
     type: z.enum(["text", "image", "video", "audio", "document", "sticker", "location"]),
     text: z.string().optional(),
-    url: z.string().optional(),
-    storageKey: z.string().optional(),
+    url: z.string().optional().describe("Media by URL (https): fetched by the worker when it sends"),
+    storageKey: z
+      .string()
+      .optional()
+      .describe("Media by upload: the storageKey returned by POST /api/v1/media (your company's files only)"),
     mimeType: z.string().optional(),
     caption: z.string().optional(),
     fileName: z.string().optional(),

@@ -2,7 +2,12 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@zapflow/db";
 import { encryptSecret } from "@zapflow/db/crypto";
-import { NotFoundError } from "@zapflow/queue/services/errors";
+import { NotFoundError, ValidationError } from "@zapflow/queue/services/errors";
+import {
+  checkWebhookTarget,
+  WebhookUrlError,
+  webhookAllowPrivate,
+} from "@zapflow/queue/services/webhook-url";
 import { audit } from "../audit";
 
 /** Event types offered in the UI filter (an empty filter means every event). */
@@ -17,6 +22,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "session.disconnected",
   "session.logged_out",
   "session.restricted",
+  "session.outbound_paused",
   "campaign.started",
   "campaign.paused",
   "campaign.completed",
@@ -61,6 +67,21 @@ export function listEndpoints(prisma: PrismaClient, companyId: string) {
   });
 }
 
+/**
+ * The same SSRF guard deliveries apply, at save time: a refused URL is a BAD_REQUEST on `url`
+ * instead of an endpoint whose every delivery fails. WEBHOOK_ALLOW_PRIVATE is the shared escape hatch.
+ */
+async function assertDeliverableUrl(url: string): Promise<void> {
+  try {
+    await checkWebhookTarget(url, webhookAllowPrivate());
+  } catch (err) {
+    if (!(err instanceof WebhookUrlError)) throw err;
+    throw new ValidationError([
+      { path: "url", message: `${err.message}; use a public http(s) address your receiver listens on` },
+    ]);
+  }
+}
+
 export interface EndpointInput {
   url: string;
   description?: string | null;
@@ -69,6 +90,7 @@ export interface EndpointInput {
 }
 
 export async function createEndpoint(prisma: PrismaClient, companyId: string, input: EndpointInput) {
+  await assertDeliverableUrl(input.url);
   const secret = newSecret();
   const row = await prisma.webhookEndpoint.create({
     data: {
@@ -98,6 +120,7 @@ export async function updateEndpoint(
   input: Partial<EndpointInput>,
 ) {
   await owned(prisma, companyId, id);
+  if (input.url !== undefined) await assertDeliverableUrl(input.url);
   return prisma.webhookEndpoint.update({
     where: { id },
     data: {

@@ -43,6 +43,15 @@ export default function LimitsPage() {
                 limit={u.company.perMinute.limit}
               />
               <UsageBar label="Company, today" used={u.company.perDay.used} limit={u.company.perDay.limit} />
+              {usage.data.campaigns.map((c) => (
+                <UsageBar
+                  key={c.id}
+                  label={`Campaign “${c.name}”, this minute`}
+                  used={c.used}
+                  limit={c.limit}
+                  note="released to the queues"
+                />
+              ))}
               {usage.data.sessions.length === 0 ? (
                 <EmptyState title="No numbers yet" />
               ) : (

@@ -64,7 +64,8 @@ export default async function ApiDocsPage() {
             {operations
               .filter((o) => (o.op.tags?.[0] ?? "other") === tag)
               .map(({ path, method, op }) => {
-                const body = op.requestBody?.content?.["application/json"]?.schema;
+                const content = op.requestBody?.content;
+                const body = (content?.["application/json"] ?? content?.["multipart/form-data"])?.schema;
                 const ok = op.responses?.["200"]?.content?.["application/json"]?.schema;
                 return (
                   <article
@@ -81,6 +82,9 @@ export default async function ApiDocsPage() {
                       <code className="font-mono text-sm text-slate-900">{path}</code>
                       <span className="text-sm text-slate-500">{op.summary}</span>
                     </header>
+                    {op.description ? (
+                      <p className="px-5 pt-4 text-sm text-slate-600">{op.description}</p>
+                    ) : null}
                     <div className="grid gap-6 p-5 md:grid-cols-2">
                       <div className="space-y-4">
                         {op.parameters?.length ? (

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { useState } from "react";
+import { EditCampaignCard } from "@/components/campaigns/edit-campaign";
 import { CampaignNumbersChart } from "@/components/charts/campaign-numbers-chart";
 import { ProgressBar } from "@/components/progress-bar";
 import { humanize } from "@/components/status";
@@ -45,6 +46,7 @@ export default function CampaignPage() {
   });
   const sessions = useQuery(trpc.sessions.list.queryOptions());
   const [scheduleAt, setScheduleAt] = useState("");
+  const [editing, setEditing] = useState(false);
   const refresh = () => {
     void campaign.refetch();
     void progress.refetch();
@@ -66,6 +68,8 @@ export default function CampaignPage() {
   const c = campaign.data;
   if (!c) return campaign.error ? <ErrorNote error={campaign.error} /> : <SkeletonRows />;
   const p = progress.data;
+  // Drafts and scheduled campaigns (nothing sent yet) can be edited.
+  const editable = c.status === "DRAFT" || c.status === "SCHEDULED";
   // Not yet expanded, or queued/in flight at the worker: what the progress bar still waits for.
   const waiting = p ? p.pending + (p.byStatus.QUEUED ?? 0) + (p.byStatus.PROCESSING ?? 0) : 0;
 
@@ -73,12 +77,17 @@ export default function CampaignPage() {
     <>
       <PageHeader
         title={c.name}
-        description={`Time zone ${c.timeZone} · batches of ${c.batchSize}, ${c.batchPauseSec} s apart · ${c.minDelayMs}–${c.maxDelayMs} ms between messages${c.quietHoursStart ? ` · quiet ${c.quietHoursStart}–${c.quietHoursEnd}` : ""}`}
+        description={`Time zone ${c.timeZone} · batches of ${c.batchSize}, ${c.batchPauseSec} s apart · ${c.minDelayMs}–${c.maxDelayMs} ms between messages${c.maxPerMinute ? ` · at most ${c.maxPerMinute}/min` : ""}${c.quietHoursStart ? ` · quiet ${c.quietHoursStart}–${c.quietHoursEnd}` : ""}`}
         actions={
           <div className="flex items-center gap-2">
             <span data-testid="campaign-status">
               <Badge tone={campaignTone(c.status)}>{humanize(c.status)}</Badge>
             </span>
+            {editable && !editing ? (
+              <Button tone="secondary" onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            ) : null}
             {c.status === "RUNNING" || c.status === "SCHEDULED" ? (
               <Button tone="secondary" busy={pause.isPending} onClick={() => pause.mutate({ id })}>
                 Pause
@@ -104,6 +113,17 @@ export default function CampaignPage() {
           </div>
         }
       />
+      {editable && editing ? (
+        <EditCampaignCard
+          campaign={c}
+          onClose={(saved) => {
+            setEditing(false);
+            if (!saved) return;
+            refresh();
+            void preview.refetch();
+          }}
+        />
+      ) : null}
       {c.pausedReason ? (
         <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-800">{c.pausedReason}</p>
       ) : null}

@@ -1,6 +1,7 @@
-// SSRF guard: webhooks go to http(s) only, and (unless allowed) never to private, loopback,
-// link-local or otherwise internal addresses. The address check runs in the socket's DNS lookup,
-// so a hostname that resolves (or re-resolves) to an internal address is refused at connect time.
+// SSRF guard shared by the web (endpoint create/update) and the worker (every delivery): webhooks
+// go to http(s) only, and (unless allowed) never to private, loopback, link-local or otherwise
+// internal addresses. At delivery the check also runs in the socket's DNS lookup, so a hostname
+// that resolves (or re-resolves) to an internal address is refused at connect time.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 
@@ -14,7 +15,7 @@ for (const [net, bits] of [
   ["10.0.0.0", 8],
   ["100.64.0.0", 10],
   ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
+  ["169.254.0.0", 16], // link-local, incl. the cloud metadata service 169.254.169.254
   ["172.16.0.0", 12],
   ["192.0.0.0", 24],
   ["192.168.0.0", 16],
@@ -26,11 +27,21 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ["::", 128],
   ["::1", 128],
-  ["fc00::", 7],
+  ["fc00::", 7], // unique local, incl. AWS's IPv6 metadata fd00:ec2::254
   ["fe80::", 10],
   ["ff00::", 8],
 ] as const) {
   internal.addSubnet(net, bits, "ipv6");
+}
+
+/** Outside production private/loopback targets are allowed (local receivers in dev and tests). */
+export function webhookAllowPrivate(env: NodeJS.ProcessEnv = process.env): boolean {
+  const flag = env.WEBHOOK_ALLOW_PRIVATE;
+  if (flag === undefined || flag === "") return env.NODE_ENV !== "production";
+  if (!["true", "false", "1", "0"].includes(flag)) {
+    throw new Error(`WEBHOOK_ALLOW_PRIVATE must be true or false, got "${flag}"`);
+  }
+  return flag === "true" || flag === "1";
 }
 
 /** ::ffff:a.b.c.d or ::ffff:xxxx:yyyy → a.b.c.d (IPv4-mapped IPv6 must not slip past the v4 rules). */
@@ -53,7 +64,13 @@ export function isInternalAddress(address: string): boolean {
   return false;
 }
 
-/** Parses and checks the URL's scheme and (for IP literals) its address. */
+/** localhost and *.localhost always mean this machine (RFC 6761), whatever DNS says. */
+function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
+/** Parses and checks the URL's scheme and (for IP literals and localhost) its address. */
 export function checkWebhookUrl(raw: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
@@ -64,9 +81,33 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new WebhookUrlError(`Webhook URL must be http or https, got ${url.protocol}`);
   }
-  if (!allowPrivate && (url.hostname === "localhost" || isInternalAddress(url.hostname))) {
+  if (!allowPrivate && (isLocalhostName(url.hostname) || isInternalAddress(url.hostname))) {
     throw new WebhookUrlError(`Webhook URL points to an internal address: ${url.hostname}`);
   }
+  return url;
+}
+
+function lookupAll(hostname: string, timeoutMs: number): Promise<LookupAddress[]> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve([]), timeoutMs);
+    dnsLookup(hostname, { all: true }, (err, addresses) => {
+      clearTimeout(timer);
+      resolve(err ? [] : addresses);
+    });
+  });
+}
+
+/**
+ * checkWebhookUrl plus a DNS check of a hostname (for saving an endpoint): a name resolving to an
+ * internal address is refused. A name that does not resolve (yet) is accepted — delivery re-checks
+ * on every connect and records the error.
+ */
+export async function checkWebhookTarget(raw: string, allowPrivate: boolean, dnsTimeoutMs = 3_000) {
+  const url = checkWebhookUrl(raw, allowPrivate);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (allowPrivate || isIP(host)) return url;
+  const bad = (await lookupAll(host, dnsTimeoutMs)).find((a) => isInternalAddress(a.address));
+  if (bad) throw new WebhookUrlError(`${host} resolves to an internal address (${bad.address})`);
   return url;
 }
 

@@ -1,30 +1,17 @@
-// Events and webhook outbox rows, written in the same transaction as the state change they report.
-// Endpoints are cached per company for a few seconds: a send must not query them every time.
+// Events and webhook outbox rows, written in the same transaction as the state change they report
+// (messages, sessions, campaigns). Endpoints are cached per company for a few seconds: a send must
+// not query them every time. A transaction that wrote deliveries also issues a Postgres NOTIFY, which
+// Postgres delivers only on COMMIT: the relay claims the rows at once instead of at its next poll.
+import { EventSeverity, outboundSql, type Prisma, type PrismaClient, type Queryable } from "@zapflow/db";
 import {
-  type EventCategory,
-  EventSeverity,
-  outboundSql,
-  type Prisma,
-  type PrismaClient,
-  type Queryable,
-} from "@zapflow/db";
+  type DomainEvent,
+  domainEventRows,
+  type EndpointRef,
+  NOTIFY_WEBHOOK_OUTBOX,
+} from "@zapflow/queue/services/webhooks";
 import { LRUCache } from "lru-cache";
 
-export interface DomainEvent {
-  companyId: string;
-  sessionId?: string | null;
-  category: EventCategory;
-  severity?: EventSeverity;
-  /** Dotted name, e.g. message.sent — also the webhook event type. */
-  type: string;
-  message: string;
-  data: Prisma.InputJsonObject;
-}
-
-interface EndpointRef {
-  id: string;
-  events: string[];
-}
+export type { DomainEvent };
 
 export class EventOutbox {
   private readonly endpoints: LRUCache<string, EndpointRef[]>;
@@ -51,7 +38,9 @@ export class EventOutbox {
   async writeIn(tx: Prisma.TransactionClient, events: DomainEvent[]): Promise<void> {
     const { eventRows, deliveries } = await this.rows(events);
     if (eventRows.length) await tx.event.createMany({ data: eventRows });
-    if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
+    if (!deliveries.length) return;
+    await tx.webhookDelivery.createMany({ data: deliveries });
+    await tx.$executeRawUnsafe(NOTIFY_WEBHOOK_OUTBOX);
   }
 
   /** Writes the events and their deliveries with plain SQL (hot paths, inside their transaction). */
@@ -70,6 +59,7 @@ export class EventOutbox {
       })),
       at,
     );
+    if (!deliveries.length) return;
     await outboundSql.insertDeliveries(
       db,
       deliveries.map((d) => ({
@@ -80,6 +70,7 @@ export class EventOutbox {
       })),
       at,
     );
+    await db.query(NOTIFY_WEBHOOK_OUTBOX);
   }
 
   /** Prisma operations (for a batch $transaction) that record the events and their deliveries. */
@@ -87,33 +78,20 @@ export class EventOutbox {
     if (!events.length) return [];
     const { eventRows, deliveries } = await this.rows(events);
     const ops: Prisma.PrismaPromise<unknown>[] = [this.prisma.event.createMany({ data: eventRows })];
-    if (deliveries.length) ops.push(this.prisma.webhookDelivery.createMany({ data: deliveries }));
+    if (deliveries.length) {
+      ops.push(this.prisma.webhookDelivery.createMany({ data: deliveries }));
+      ops.push(this.prisma.$executeRawUnsafe(NOTIFY_WEBHOOK_OUTBOX));
+    }
     return ops;
   }
 
+  /** Rows built by the shared domainEventRows (the campaign service writes the same shape). */
   private async rows(events: DomainEvent[]) {
-    const deliveries: Prisma.WebhookDeliveryCreateManyInput[] = [];
-    for (const event of events) {
-      for (const endpoint of await this.subscribers(event.companyId)) {
-        if (endpoint.events.length && !endpoint.events.includes(event.type)) continue;
-        deliveries.push({
-          endpointId: endpoint.id,
-          companyId: event.companyId,
-          eventType: event.type,
-          payload: { type: event.type, sessionId: event.sessionId ?? null, ...event.data },
-        });
-      }
+    const endpoints = new Map<string, EndpointRef[]>();
+    for (const { companyId } of events) {
+      if (!endpoints.has(companyId)) endpoints.set(companyId, await this.subscribers(companyId));
     }
-    const eventRows: Prisma.EventCreateManyInput[] = events.map((e) => ({
-      companyId: e.companyId,
-      sessionId: e.sessionId ?? null,
-      category: e.category,
-      severity: e.severity ?? EventSeverity.INFO,
-      type: e.type,
-      message: e.message,
-      data: e.data,
-    }));
-    return { eventRows, deliveries };
+    return domainEventRows(events, endpoints);
   }
 
   /** Writes `ops` and the events' rows in one transaction. */

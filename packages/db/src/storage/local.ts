@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { assertSafeKey, type MediaStorage } from "./storage";
+import { assertSafeKey, MediaNotFoundError, type MediaStorage } from "./storage";
 
 export class LocalDiskStorage implements MediaStorage {
   readonly kind = "local";
@@ -23,12 +23,18 @@ export class LocalDiskStorage implements MediaStorage {
   }
 
   async read(key: string): Promise<Uint8Array> {
-    return readFile(this.path(key));
+    try {
+      return await readFile(this.path(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new MediaNotFoundError(key, this.root);
+      throw err;
+    }
   }
 
   async exists(key: string): Promise<boolean> {
+    const path = this.path(key); // an unsafe key throws, as in every other method
     try {
-      return (await stat(this.path(key))).isFile();
+      return (await stat(path)).isFile();
     } catch {
       return false;
     }
@@ -37,10 +43,4 @@ export class LocalDiskStorage implements MediaStorage {
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
   }
-}
-
-export function createMediaStorage(env: NodeJS.ProcessEnv = process.env): MediaStorage {
-  const kind = env.MEDIA_STORAGE ?? "local";
-  if (kind !== "local") throw new Error(`MEDIA_STORAGE=${kind} is not supported (only "local")`);
-  return new LocalDiskStorage(env.MEDIA_DIR ?? join(process.cwd(), "data", "media"));
 }
