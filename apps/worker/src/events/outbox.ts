@@ -13,6 +13,13 @@ import { LRUCache } from "lru-cache";
 
 export type { DomainEvent };
 
+type LoadEndpoints = (companyId: string) => Promise<EndpointRef[]>;
+
+const prismaLoader =
+  (db: Prisma.TransactionClient | PrismaClient): LoadEndpoints =>
+  (companyId) =>
+    db.webhookEndpoint.findMany({ where: { companyId, enabled: true }, select: { id: true, events: true } });
+
 export class EventOutbox {
   private readonly endpoints: LRUCache<string, EndpointRef[]>;
 
@@ -23,20 +30,19 @@ export class EventOutbox {
     this.endpoints = new LRUCache({ max: 10_000, ttl: ttlMs });
   }
 
-  private async subscribers(companyId: string): Promise<EndpointRef[]> {
+  /** `load` reads on the caller's connection: inside a transaction, a second pool connection could
+   *  deadlock once every connection holds a transaction that waits for one. */
+  private async subscribers(companyId: string, load: LoadEndpoints): Promise<EndpointRef[]> {
     const hit = this.endpoints.get(companyId);
     if (hit) return hit;
-    const rows = await this.prisma.webhookEndpoint.findMany({
-      where: { companyId, enabled: true },
-      select: { id: true, events: true },
-    });
+    const rows = await load(companyId);
     this.endpoints.set(companyId, rows);
     return rows;
   }
 
   /** Writes the events and their deliveries inside an interactive transaction. */
   async writeIn(tx: Prisma.TransactionClient, events: DomainEvent[]): Promise<void> {
-    const { eventRows, deliveries } = await this.rows(events);
+    const { eventRows, deliveries } = await this.rows(events, prismaLoader(tx));
     if (eventRows.length) await tx.event.createMany({ data: eventRows });
     if (!deliveries.length) return;
     await tx.webhookDelivery.createMany({ data: deliveries });
@@ -45,7 +51,9 @@ export class EventOutbox {
 
   /** Writes the events and their deliveries with plain SQL (hot paths, inside their transaction). */
   async writeSql(db: Queryable, events: DomainEvent[], at: Date): Promise<void> {
-    const { eventRows, deliveries } = await this.rows(events);
+    const { eventRows, deliveries } = await this.rows(events, (companyId) =>
+      outboundSql.enabledEndpoints(db, companyId),
+    );
     await outboundSql.insertEvents(
       db,
       eventRows.map((e) => ({
@@ -76,7 +84,7 @@ export class EventOutbox {
   /** Prisma operations (for a batch $transaction) that record the events and their deliveries. */
   async operations(events: DomainEvent[]): Promise<Prisma.PrismaPromise<unknown>[]> {
     if (!events.length) return [];
-    const { eventRows, deliveries } = await this.rows(events);
+    const { eventRows, deliveries } = await this.rows(events, prismaLoader(this.prisma));
     const ops: Prisma.PrismaPromise<unknown>[] = [this.prisma.event.createMany({ data: eventRows })];
     if (deliveries.length) {
       ops.push(this.prisma.webhookDelivery.createMany({ data: deliveries }));
@@ -86,10 +94,10 @@ export class EventOutbox {
   }
 
   /** Rows built by the shared domainEventRows (the campaign service writes the same shape). */
-  private async rows(events: DomainEvent[]) {
+  private async rows(events: DomainEvent[], load: LoadEndpoints) {
     const endpoints = new Map<string, EndpointRef[]>();
     for (const { companyId } of events) {
-      if (!endpoints.has(companyId)) endpoints.set(companyId, await this.subscribers(companyId));
+      if (!endpoints.has(companyId)) endpoints.set(companyId, await this.subscribers(companyId, load));
     }
     return domainEventRows(events, endpoints);
   }

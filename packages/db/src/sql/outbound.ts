@@ -46,6 +46,15 @@ export const outboundSql = {
     );
   },
 
+  /** A company's enabled webhook endpoints and their event filters (empty = every event). */
+  async enabledEndpoints(db: Queryable, companyId: string): Promise<{ id: string; events: string[] }[]> {
+    return query<{ id: string; events: string[] }>(
+      db,
+      `SELECT id, events FROM "WebhookEndpoint" WHERE "companyId" = $1 AND enabled`,
+      [companyId],
+    );
+  },
+
   async insertDeliveries(db: Queryable, rows: DeliveryRow[], at: Date): Promise<void> {
     if (!rows.length) return;
     await query(
