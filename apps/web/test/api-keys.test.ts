@@ -87,7 +87,7 @@ describe("API key authentication", () => {
     ).toBeGreaterThan(old.getTime() + 60_000);
   });
 
-  it("dashboard-only procedures are closed to API keys even with every scope", async () => {
+  it("key management stays dashboard-only; webhooks need their own scope", async () => {
     const { createInnerContext } = await import("@/server/context");
     const { createCaller } = await import("@/server/root");
     const caller = createCaller(
@@ -101,6 +101,7 @@ describe("API key authentication", () => {
     await expect(
       caller.apiKeys.create({ name: "escalate", scopes: ["messages:write"] }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // This key lacks webhooks:manage (webhooks-rest.test.ts covers keys that have it).
     await expect(caller.webhooks.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -37,7 +37,7 @@ export function openApiDocument(baseUrl: string) {
     title: "Zapflow API",
     version: "1.0.0",
     description: [
-      "Send and track WhatsApp messages, manage sessions, contacts and campaigns.",
+      "Send and track WhatsApp messages, upload media, manage sessions, contacts, campaigns and webhook endpoints.",
       "Authenticate with `Authorization: Bearer zf_...` (create keys under API keys in the dashboard).",
       `Each operation needs one scope on the key: ${API_SCOPES.join(", ")}.`,
       "Errors: 400 with field messages for bad input, 401 bad/revoked/expired key, 403 missing scope, 404 unknown id (or another company's), 409 conflict, 503 queue unavailable.",

@@ -9,6 +9,8 @@ export const API_SCOPES = [
   "campaigns:read",
   "campaigns:write",
   "events:read",
+  /** Create, edit, delete webhook endpoints, rotate their secrets, read their delivery logs. */
+  "webhooks:manage",
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];

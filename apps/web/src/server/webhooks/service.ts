@@ -50,11 +50,9 @@ function newSecret(): string {
   return `whsec_${randomBytes(24).toString("base64url")}`;
 }
 
-async function owned(prisma: PrismaClient, companyId: string, id: string) {
-  const row = await prisma.webhookEndpoint.findFirst({
-    where: { id, companyId },
-    select: { id: true, url: true },
-  });
+/** The company's endpoint (no secret); another company's id is the same 404 as an unknown one. */
+export async function getEndpoint(prisma: PrismaClient, companyId: string, id: string) {
+  const row = await prisma.webhookEndpoint.findFirst({ where: { id, companyId }, select: endpointSelect });
   if (!row) throw new NotFoundError("Webhook endpoint", id);
   return row;
 }
@@ -119,7 +117,7 @@ export async function updateEndpoint(
   id: string,
   input: Partial<EndpointInput>,
 ) {
-  await owned(prisma, companyId, id);
+  await getEndpoint(prisma, companyId, id);
   if (input.url !== undefined) await assertDeliverableUrl(input.url);
   return prisma.webhookEndpoint.update({
     where: { id },
@@ -136,7 +134,7 @@ export async function updateEndpoint(
 }
 
 export async function rotateSecret(prisma: PrismaClient, companyId: string, id: string) {
-  await owned(prisma, companyId, id);
+  await getEndpoint(prisma, companyId, id);
   const secret = newSecret();
   await prisma.webhookEndpoint.update({ where: { id }, data: { secretEncrypted: encrypted(secret) } });
   await audit(prisma, {
@@ -150,7 +148,7 @@ export async function rotateSecret(prisma: PrismaClient, companyId: string, id: 
 }
 
 export async function deleteEndpoint(prisma: PrismaClient, companyId: string, id: string) {
-  const row = await owned(prisma, companyId, id);
+  const row = await getEndpoint(prisma, companyId, id);
   await prisma.webhookEndpoint.delete({ where: { id } });
   await audit(prisma, {
     companyId,
