@@ -116,7 +116,7 @@ describe("CRUD with the scope", () => {
 
     const list = await rest(w.deps, "GET", "/webhooks", { key });
     expect(list.status).toBe(200);
-    expect((list.body as unknown as EndpointView[]).map((e) => e.id)).toEqual([ep.id]);
+    expect((list.body as unknown as { items: EndpointView[] }).items.map((e) => e.id)).toEqual([ep.id]);
     const got = await rest(w.deps, "GET", `/webhooks/${ep.id}`, { key });
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ id: ep.id, url: "https://hooks.example.com/crm" });
@@ -206,7 +206,7 @@ describe("tenancy over REST", () => {
       expect(JSON.stringify(r.body), `${method} ${path}`).not.toMatch(/whsec_|a-only/);
     }
     const listed = await rest(w.deps, "GET", "/webhooks", { key: b });
-    expect(listed).toEqual({ status: 200, body: [] });
+    expect(listed).toEqual({ status: 200, body: { items: [] } });
     expect(await endpointRow(ep.id)).toEqual(before);
   });
 });

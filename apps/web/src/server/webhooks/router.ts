@@ -42,8 +42,8 @@ export const webhooksRouter = createTRPCRouter({
 
   list: manage
     .meta({ openapi: { method: "GET", path: "/webhooks", tags, summary: "List webhook endpoints" } })
-    .output(z.array(endpointOutput))
-    .query(({ ctx }) => webhooks.listEndpoints(ctx.prisma, ctx.companyId)),
+    .output(z.object({ items: z.array(endpointOutput) })) // { items } like every other list route
+    .query(async ({ ctx }) => ({ items: await webhooks.listEndpoints(ctx.prisma, ctx.companyId) })),
 
   get: manage
     .meta({ openapi: { method: "GET", path: "/webhooks/{id}", tags, summary: "Get a webhook endpoint" } })

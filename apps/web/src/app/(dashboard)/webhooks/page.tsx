@@ -123,11 +123,11 @@ export default function WebhooksPage() {
         <ErrorNote error={endpoints.error} />
         {endpoints.isPending ? (
           <SkeletonRows />
-        ) : !endpoints.data?.length ? (
+        ) : !endpoints.data?.items.length ? (
           <EmptyState title="No endpoints" description="Add one above to receive events." />
         ) : (
           <ul className="divide-y divide-slate-100">
-            {endpoints.data.map((ep) => (
+            {endpoints.data.items.map((ep) => (
               <li key={ep.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                 <div className="min-w-0">
                   <p className="truncate font-mono text-sm text-slate-800">{ep.url}</p>
