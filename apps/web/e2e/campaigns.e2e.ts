@@ -1,6 +1,7 @@
 // Contacts and campaigns through a browser: import a CSV (one bad row, reported by line), build a
 // campaign with variables for that list, start it and watch the simulator deliver it to the end;
-// then a larger list with one contact opted out in the UI, paused and resumed mid-way.
+// then a larger list with one contact opted out in the UI, paused and resumed mid-way; then a
+// campaign with an image attachment, each recipient's variant as its caption.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,28 @@ const csv = [
   "Bruno Lima;11 98765-0002;;Vila Nova",
   "Carla Dias;123;porteira;Jardim das Flores",
 ].join("\r\n");
+
+/** A 1×1 PNG: the smallest file the image upload accepts. */
+const tinyPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** From the campaigns page: a new campaign's name, first variant, one list and the paired number. */
+async function draftCampaign(page: Page, name: string, variant: string, list: RegExp): Promise<void> {
+  await page.getByRole("link", { name: "New campaign" }).click();
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByLabel("Variant 1").fill(variant);
+  await page.getByRole("button", { name: list }).click();
+  await page.getByRole("button", { name: /Campaign number/ }).click();
+}
+
+/** The fastest pacing the form takes, so a two-recipient campaign completes in seconds. */
+async function fastPacing(page: Page): Promise<void> {
+  await page.getByLabel("Pause between batches (s)").fill("0");
+  await page.getByLabel("Min delay between messages (ms)").fill("0");
+  await page.getByLabel("Max delay (ms)").fill("200");
+}
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -94,15 +117,9 @@ describe("contacts and campaigns", () => {
   it("creates a campaign with variables, previews it and watches it complete", async () => {
     await page.getByRole("link", { name: "Campaigns" }).first().click();
     await page.getByText("No campaigns yet").waitFor({ timeout: 20_000 });
-    await page.getByRole("link", { name: "New campaign" }).click();
-    await page.getByLabel("Campaign name").fill("Boas-vindas");
-    await page.getByLabel("Variant 1").fill("Olá {nome}, {cargo|cliente} do {condominio}!");
-    await page.getByRole("button", { name: /Síndicos/ }).click();
-    await page.getByRole("button", { name: /Campaign number/ }).click();
+    await draftCampaign(page, "Boas-vindas", "Olá {nome}, {cargo|cliente} do {condominio}!", /Síndicos/);
     await page.getByTestId("audience-summary").getByText("2 will receive it").waitFor({ timeout: 20_000 });
-    await page.getByLabel("Pause between batches (s)").fill("0");
-    await page.getByLabel("Min delay between messages (ms)").fill("0");
-    await page.getByLabel("Max delay (ms)").fill("200");
+    await fastPacing(page);
     await page.screenshot({ path: join(shots, "campaign-new.png"), fullPage: true });
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.waitForURL(/\/campaigns\/[0-9a-z-]+$/, { timeout: 20_000 });
@@ -224,11 +241,7 @@ describe("contacts and campaigns", () => {
   });
 
   it("flags contacts missing a variable that has no default in a draft's preview", async () => {
-    await page.getByRole("link", { name: "New campaign" }).click();
-    await page.getByLabel("Campaign name").fill("Rascunho");
-    await page.getByLabel("Variant 1").fill("{nome}, seu endereço é {endereco}?");
-    await page.getByRole("button", { name: /Síndicos/ }).click();
-    await page.getByRole("button", { name: /Campaign number/ }).click();
+    await draftCampaign(page, "Rascunho", "{nome}, seu endereço é {endereco}?", /Síndicos/);
     await page.getByRole("button", { name: "Save draft" }).click();
     const preview = page.getByTestId("campaign-preview");
     await preview.getByText(/2 contacts\s+lack a variable/).waitFor({ timeout: 20_000 });
@@ -256,5 +269,76 @@ describe("contacts and campaigns", () => {
     expect(edited).toMatchObject({ status: "DRAFT", maxPerMinute: 12 });
     expect(edited.variants).toEqual(["{nome}, seu endereço é {endereco|o de sempre}?"]);
     await page.screenshot({ path: join(shots, "campaign-edited.png"), fullPage: true });
+  });
+
+  it("sends an image campaign: the file uploads in the form, each recipient gets it with a caption", async () => {
+    await page.getByRole("link", { name: "Campaigns" }).first().click();
+    await draftCampaign(page, "Com imagem", "Oferta para {nome}: 10% no {condominio}!", /Síndicos/);
+    await fastPacing(page);
+    const file = page.getByLabel("File", { exact: true });
+    // The upload checks the file against the chosen type; the refusal shows on the field.
+    await file.setInputFiles({ name: "notas.txt", mimeType: "text/plain", buffer: Buffer.from("oi") });
+    await page
+      .getByText(/"text\/plain" is not accepted for image/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await file.setInputFiles({ name: "promo.png", mimeType: "image/png", buffer: tinyPng });
+    const attached = page.getByTestId("attached-media");
+    await attached.getByText("promo.png").waitFor({ timeout: 20_000 });
+    await attached.getByText(`${tinyPng.length} B`).waitFor();
+    await page.getByLabel("Variant 1 (caption)").waitFor();
+    await page.screenshot({ path: join(shots, "campaign-new-attachment.png"), fullPage: true });
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-z-]+$/, { timeout: 20_000 });
+    await page
+      .getByTestId("campaign-attachment")
+      .getByText(/promo\.png/)
+      .waitFor({ timeout: 20_000 });
+
+    const companyId = (await stack.db.prisma.contact.findFirstOrThrow({ where: { name: "Ana Souza" } }))
+      .companyId;
+    const saved = async () =>
+      (await stack.db.prisma.campaign.findFirstOrThrow({ where: { name: "Com imagem" } })) as {
+        id: string;
+        media: { storageKey?: string } | null;
+      };
+    const first = await saved();
+    expect(first.media).toMatchObject({ type: "image", mimeType: "image/png", fileName: "promo.png" });
+    expect(first.media?.storageKey).toMatch(new RegExp(`^${companyId}/outbound/[0-9a-f-]+\\.png$`));
+
+    // Editing shows the saved file; "Replace" uploads another in its place.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await attached.getByText("promo.png").waitFor({ timeout: 20_000 });
+    const [chooser] = await Promise.all([
+      page.waitForEvent("filechooser"),
+      attached.getByRole("button", { name: "Replace" }).click(),
+    ]);
+    await chooser.setFiles({ name: "oferta.png", mimeType: "image/png", buffer: tinyPng });
+    await attached.getByText("oferta.png").waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page
+      .getByTestId("campaign-attachment")
+      .getByText(/oferta\.png/)
+      .waitFor({ timeout: 20_000 });
+    const media = (await saved()).media;
+    expect(media).toMatchObject({ type: "image", fileName: "oferta.png" });
+    expect(media?.storageKey).toMatch(new RegExp(`^${companyId}/outbound/`));
+    expect(media?.storageKey).not.toBe(first.media?.storageKey);
+
+    await page.getByRole("button", { name: "Start now" }).click();
+    await page.getByTestId("campaign-status").getByText("Completed").waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shots, "campaign-attachment-completed.png"), fullPage: true });
+    const messages = await stack.db.prisma.message.findMany({
+      where: { campaignId: first.id },
+      select: { type: true, status: true, payload: true },
+    });
+    expect(messages.map((m) => m.type)).toEqual(["IMAGE", "IMAGE"]);
+    expect(messages.every((m) => ["SENT", "DELIVERED", "READ"].includes(m.status))).toBe(true);
+    const payloads = messages.map((m) => m.payload as { caption?: string; storageKey?: string });
+    expect(payloads.every((p) => p.storageKey === media?.storageKey)).toBe(true);
+    expect(payloads.map((p) => p.caption).sort()).toEqual([
+      "Oferta para Ana Souza: 10% no Jardim das Flores!",
+      "Oferta para Bruno Lima: 10% no Vila Nova!",
+    ]);
   });
 });

@@ -1,15 +1,27 @@
 "use client";
 // The campaign settings form, shared by "New campaign" and editing a draft or scheduled campaign:
-// message variants with variables, audience, sending numbers, pacing, quiet hours, per-minute cap.
+// message variants with variables, an optional attachment, audience, sending numbers, pacing, quiet
+// hours, per-minute cap.
 import { useQuery } from "@tanstack/react-query";
+import type { CampaignMedia } from "@zapflow/db/domain";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import type { AttachedMedia } from "@/components/media/media-picker";
 import { Button, Card, Field, Skeleton, TextArea, TextField } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
+import {
+  CampaignAttachmentCard,
+  type CampaignMediaType,
+  campaignMediaInput,
+  captionNote,
+  storedMedia,
+} from "./campaign-attachment";
 
 export interface CampaignFormValues {
   name: string;
   variants: string[];
+  /** null: no attachment (removes a saved one on update). */
+  media: CampaignMedia | null;
   audience: { listIds: string[]; tags: string[]; contactIds: string[] };
   sessionIds: string[];
   batchSize: number;
@@ -23,14 +35,16 @@ export interface CampaignFormValues {
   scheduledAt?: string;
 }
 
-/** Starting values: a saved campaign (its audience as stored) or the defaults of a new one. */
-export type CampaignFormInitial = Omit<CampaignFormValues, "audience" | "scheduledAt"> & {
+/** Starting values: a saved campaign (its audience and media as stored) or the defaults of a new one. */
+export type CampaignFormInitial = Omit<CampaignFormValues, "audience" | "media" | "scheduledAt"> & {
   audience: unknown;
+  media: unknown;
 };
 
 const NEW_CAMPAIGN: CampaignFormInitial = {
   name: "",
   variants: ["Olá {nome|cliente}! "],
+  media: null,
   audience: null,
   sessionIds: [],
   batchSize: 50,
@@ -146,6 +160,10 @@ export function CampaignForm({
   const start = audienceOf(initial.audience);
   const [name, setName] = useState(initial.name);
   const [variants, setVariants] = useState<string[]>(initial.variants);
+  const savedMedia = storedMedia(initial.media);
+  const [mediaType, setMediaType] = useState<CampaignMediaType>(savedMedia?.type ?? "image");
+  const [mediaFile, setMediaFile] = useState<AttachedMedia | null>(savedMedia);
+  const [uploading, setUploading] = useState(false);
   const [listIds, setListIds] = useState<string[]>(start.listIds);
   const [tagSet, setTagSet] = useState<string[]>(start.tags);
   const [sessionIds, setSessionIds] = useState<string[]>(initial.sessionIds);
@@ -162,6 +180,7 @@ export function CampaignForm({
     onSubmit({
       name,
       variants: variants.filter((v) => v.trim()),
+      media: campaignMediaInput(mediaType, mediaFile),
       audience: { listIds, tags: tagSet, contactIds: start.contactIds },
       sessionIds,
       // Numbers are sent as typed: the server answers a field error for a fraction or a negative.
@@ -185,10 +204,10 @@ export function CampaignForm({
             <Field
               // biome-ignore lint/suspicious/noArrayIndexKey: variants are only appended, never reordered
               key={i}
-              label={`Variant ${i + 1}`}
+              label={`Variant ${i + 1}${mediaFile ? " (caption)" : ""}`}
               hint={
                 i === 0
-                  ? "{nome} is the contact's name; {cargo|cliente} uses the cargo field or “cliente” when empty. Variants rotate across recipients."
+                  ? `{nome} is the contact's name; {cargo|cliente} uses the cargo field or “cliente” when empty. Variants rotate across recipients.${mediaFile ? ` With the attachment, ${captionNote(mediaType)}.` : ""}`
                   : undefined
               }
               error={errors[`variants.${i}`] ?? (i === 0 ? errors.variants : undefined)}
@@ -213,6 +232,15 @@ export function CampaignForm({
           </Button>
         </div>
       </Card>
+      <CampaignAttachmentCard
+        type={mediaType}
+        file={mediaFile}
+        uploading={uploading}
+        onType={setMediaType}
+        onFile={setMediaFile}
+        onUploadingChange={setUploading}
+        error={errors["media.storageKey"] ?? errors["media.url"] ?? errors.media}
+      />
       <Card title="Audience and numbers">
         <div className="space-y-3">
           <ChipPicker
@@ -291,7 +319,7 @@ export function CampaignForm({
       </Card>
       {errors.status ? <p className="text-sm text-red-600">{errors.status[0]}</p> : null}
       <div className="flex items-center gap-3">
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={busy} disabled={uploading}>
           {submitLabel}
         </Button>
         {footer ? <p className="text-xs text-slate-500">{footer}</p> : null}

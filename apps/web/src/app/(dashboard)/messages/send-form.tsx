@@ -1,13 +1,13 @@
 "use client";
-// Send a text, or a file: the file is uploaded first (POST /api/v1/media), then sent by the
-// storageKey the upload returns.
+// Send a text, or a file: the picker uploads the file when chosen (POST /api/v1/media), the send
+// then names it by the storageKey the upload returned.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { type AttachedMedia, attachmentFor, MediaPicker } from "@/components/media/media-picker";
 import { useToast } from "@/components/toast";
 import { Button, Card, Field, Input, Select, TextArea } from "@/components/ui";
 import { errorMessage, fieldErrors, useTRPC } from "@/lib/trpc";
-import { uploadMediaFile } from "@/server/media/client";
-import { acceptedList, type MediaMessageType, mediaMessageTypes } from "@/server/media/mime-types";
+import { type MediaMessageType, mediaMessageTypes } from "@/server/media/mime-types";
 
 type SendType = "text" | MediaMessageType;
 /** Stickers carry no caption on WhatsApp. */
@@ -22,24 +22,19 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
   const [to, setTo] = useState("");
   const [type, setType] = useState<SendType>("text");
   const [text, setText] = useState("");
-  const [file, setFile] = useState<File | null>(null);
-  const [fileInputKey, setFileInputKey] = useState(0);
+  const [media, setMedia] = useState<AttachedMedia | null>(null);
+  const [uploading, setUploading] = useState(false);
   const send = useMutation(
     trpc.messages.send.mutationOptions({
       onSuccess: async (result) => {
         toast(result.duplicate ? "Already sent with this key" : "Message queued", "success");
         setText("");
-        setFile(null);
-        setFileInputKey((k) => k + 1); // clears the file picker
+        setMedia(null);
         await queryClient.invalidateQueries({ queryKey: trpc.messages.list.queryKey() });
       },
       onError: (err) => toast(errorMessage(err), "error"),
     }),
   );
-  const upload = useMutation({
-    mutationFn: (vars: { file: File; type: MediaMessageType }) => uploadMediaFile(vars.file, vars.type),
-    onError: (err) => toast(errorMessage(err), "error"),
-  });
   const errors = fieldErrors(send.error);
   const chosen = sessionId || sessions.data?.items[0]?.id || "";
   const onSubmit = (e: FormEvent) => {
@@ -48,26 +43,19 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
       send.mutate({ sessionId: chosen, to, type, text });
       return;
     }
-    if (!file) {
+    if (!media?.storageKey) {
       toast("Choose a file to send", "error");
       return;
     }
-    const caption = captionTypes.includes(type) && text.trim() ? text : undefined;
-    upload.mutate(
-      { file, type },
-      {
-        onSuccess: (media) =>
-          send.mutate({
-            sessionId: chosen,
-            to,
-            type,
-            storageKey: media.storageKey,
-            mimeType: media.mimeType,
-            caption,
-            fileName: type === "document" ? file.name : undefined,
-          }),
-      },
-    );
+    send.mutate({
+      sessionId: chosen,
+      to,
+      type,
+      storageKey: media.storageKey,
+      mimeType: media.mimeType,
+      caption: captionTypes.includes(type) && text.trim() ? text : undefined,
+      fileName: type === "document" ? media.fileName : undefined,
+    });
   };
   return (
     <Card title="Send a message">
@@ -98,7 +86,15 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
         </Field>
         <Field label="Type" error={errors.type}>
           {(id) => (
-            <Select id={id} value={type} onChange={(e) => setType(e.target.value as SendType)}>
+            <Select
+              id={id}
+              value={type}
+              onChange={(e) => {
+                const next = e.target.value as SendType;
+                setType(next);
+                if (next !== "text") setMedia(attachmentFor(next, media));
+              }}
+            >
               {(["text", ...mediaMessageTypes] as SendType[]).map((t) => (
                 <option key={t} value={t}>
                   {t}
@@ -109,19 +105,13 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
         </Field>
         <div className="space-y-3">
           {type === "text" ? null : (
-            <Field label="File" error={errors.storageKey ?? errors.mimeType} hint={acceptedList(type)}>
-              {(id, describedBy) => (
-                <Input
-                  key={fileInputKey}
-                  id={id}
-                  type="file"
-                  accept={acceptedList(type)}
-                  onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-                  invalid={!!(errors.storageKey ?? errors.mimeType)}
-                  aria-describedby={describedBy}
-                />
-              )}
-            </Field>
+            <MediaPicker
+              type={type}
+              value={media}
+              onChange={setMedia}
+              onUploadingChange={setUploading}
+              error={errors.storageKey ?? errors.mimeType}
+            />
           )}
           {type === "text" || captionTypes.includes(type) ? (
             <Field
@@ -145,7 +135,7 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
             </Field>
           ) : null}
         </div>
-        <Button type="submit" busy={upload.isPending || send.isPending} className="md:mt-6">
+        <Button type="submit" busy={uploading || send.isPending} className="md:mt-6">
           Send
         </Button>
       </form>

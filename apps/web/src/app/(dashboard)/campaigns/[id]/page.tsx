@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { useState } from "react";
+import { CampaignAttachmentNote } from "@/components/campaigns/campaign-attachment";
 import { EditCampaignCard } from "@/components/campaigns/edit-campaign";
 import { CampaignNumbersChart } from "@/components/charts/campaign-numbers-chart";
 import { ProgressBar } from "@/components/progress-bar";
@@ -127,6 +128,7 @@ export default function CampaignPage() {
       {c.pausedReason ? (
         <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-800">{c.pausedReason}</p>
       ) : null}
+      <CampaignAttachmentNote media={c.media} />
       {c.status === "DRAFT" ? (
         <Card title="Preview and start" className="mb-6">
           <div data-testid="campaign-preview">
