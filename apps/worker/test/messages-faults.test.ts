@@ -87,7 +87,11 @@ const sentCount = (sessionIds: string[]) =>
 describe("company rate limit across two worker processes", () => {
   it("lets exactly N through in the window, and a raised limit applies without restart", async () => {
     const { companyId, sessions } = await setup("limit", 2);
-    await db.prisma.rateLimitPolicy.create({ data: { companyId, perCompanyPerMinute: 6 } });
+    // Human pacing of 600 ms per number: a worker that starts first cannot take all 6 before the
+    // other one is sending too (so the test shows both processes drawing on one shared window).
+    await db.prisma.rateLimitPolicy.create({
+      data: { companyId, perCompanyPerMinute: 6, minDelayMs: 600, maxDelayMs: 600 },
+    });
     const [a, b] = sessions as [ChildSession, ChildSession];
     children.push(await spawnWorker(workerEnv(), [a]), await spawnWorker(workerEnv(), [b]));
     await acceptOutboundMessages({ prisma: db.prisma, queues }, companyId, [
