@@ -1,9 +1,14 @@
 // CI's drift check: `prisma migrate diff --exit-code` is 0 while schema.prisma and the migrations
-// agree, and 2 as soon as the schema changes without a migration.
+// agree, and 2 as soon as the schema changes without a migration. And the deploy path itself:
+// `prisma migrate deploy` (what `pnpm start` and docker compose run) applies every migration to an
+// empty database — test databases are cloned from a template built by running the SQL directly,
+// which would not notice a migration that only Prisma's script splitter chokes on.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { adminUrl } from "../src/testing/index";
 
@@ -11,28 +16,39 @@ const packageDir = join(import.meta.dirname, "..");
 const schemaPath = join(packageDir, "prisma", "schema.prisma");
 const tempDir = mkdtempSync(join(tmpdir(), "zapflow-drift-"));
 
-/** Runs the same command as `pnpm --filter @zapflow/db migrate:check`, against another schema file if given. */
-function migrateDiff(schema: string) {
-  const result = spawnSync(
-    join(packageDir, "node_modules", ".bin", "prisma"),
-    [
-      "migrate",
-      "diff",
-      "--from-migrations",
-      "prisma/migrations",
-      "--to-schema-datamodel",
-      schema,
-      "--exit-code",
-    ],
-    // The shadow database is created on the test server (prisma.config.ts reads DATABASE_URL).
-    {
-      cwd: packageDir,
-      encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: adminUrl() },
-      timeout: 120_000,
-    },
-  );
+/** Runs the Prisma CLI of this package (prisma.config.ts reads DATABASE_URL). */
+function prisma(args: string[], databaseUrl = adminUrl()) {
+  const result = spawnSync(join(packageDir, "node_modules", ".bin", "prisma"), args, {
+    cwd: packageDir,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    timeout: 120_000,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The same command as `pnpm --filter @zapflow/db migrate:check`, against another schema file if given
+ *  (the shadow database is created on the test server). */
+function migrateDiff(schema: string) {
+  return prisma([
+    "migrate",
+    "diff",
+    "--from-migrations",
+    "prisma/migrations",
+    "--to-schema-datamodel",
+    schema,
+    "--exit-code",
+  ]);
+}
+
+async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
 }
 
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -54,4 +70,35 @@ describe("migration drift check", () => {
     expect(output).toContain("Added column `driftProbe`");
     expect(status).toBe(2);
   });
+});
+
+describe("migrate deploy", () => {
+  it("applies every migration to an empty database", async () => {
+    const name = `zft_deploy_${randomUUID().slice(0, 8)}`;
+    const url = new URL(adminUrl());
+    url.pathname = `/${name}`;
+    await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+    try {
+      const { status, output } = prisma(["migrate", "deploy"], url.toString());
+      expect(output, output).not.toMatch(/error/i);
+      expect(status).toBe(0);
+      const migrations = readdirSync(join(packageDir, "prisma", "migrations"), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        const applied = await client.query<{ migration_name: string }>(
+          `SELECT migration_name FROM _prisma_migrations
+           WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
+        );
+        expect(applied.rows.map((r) => r.migration_name)).toEqual(migrations);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    }
+  }, 120_000);
 });
