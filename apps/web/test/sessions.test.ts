@@ -178,4 +178,17 @@ describe("health", () => {
       dead.disconnect();
     }
   });
+
+  it("a connection still connecting (the first request after start) is waited for, not reported down", async () => {
+    const fresh = createRedisConnection(undefined, { name: "fresh" });
+    try {
+      void fresh.connect().catch(() => undefined); // as a first request elsewhere would have
+      expect(fresh.status).toBe("connecting");
+      expect((await checkHealth({ prisma: w.prisma, redis: fresh })).checks.redis).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      fresh.disconnect();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 // Readiness of the web process: Postgres and Redis both answer within a short bound.
+import { waitForRedis } from "@zapflow/queue";
 import type { ServerDeps } from "./deps";
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -32,8 +33,10 @@ export async function checkHealth(deps: Pick<ServerDeps, "prisma" | "redis">) {
   const [postgres, redis] = await Promise.all([
     timed(() => deps.prisma.$queryRaw`SELECT 1`),
     timed(async () => {
-      // A producer connection does not queue commands while down: connect on demand, then ping.
-      if (deps.redis.status === "wait") await deps.redis.connect();
+      // A producer connection does not queue commands: wait for its first connect (the very first
+      // request after start found it still "connecting" and reported Redis down), fail fast while
+      // it is reconnecting.
+      await waitForRedis(deps.redis, CHECK_TIMEOUT_MS);
       await deps.redis.ping();
     }),
   ]);
