@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserHandle, launchBrowser } from "./browser";
-import { connectAndWaitForQr, createSession, signIn, simulateScan } from "./flows";
+import { connectAndWaitForQr, createSession, signIn, simulateScan, tinyPng } from "./flows";
 import { type Stack, startStack } from "./stack";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -23,12 +23,6 @@ const csv = [
   "Bruno Lima;11 98765-0002;;Vila Nova",
   "Carla Dias;123;porteira;Jardim das Flores",
 ].join("\r\n");
-
-/** A 1×1 PNG: the smallest file the image upload accepts. */
-const tinyPng = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
 
 /** From the campaigns page: a new campaign's name, first variant, one list and the paired number. */
 async function draftCampaign(page: Page, name: string, variant: string, list: RegExp): Promise<void> {

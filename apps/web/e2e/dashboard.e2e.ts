@@ -1,12 +1,13 @@
 // The product through a browser: sign in, pair a number by QR (simulated scan), send a message
-// and watch it go out, a platform admin edits a company's limits, Bull Board for admins only.
+// and watch it go out, send an image with the keyboard alone, a platform admin edits a company's
+// limits, Bull Board for admins only.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserHandle, launchBrowser } from "./browser";
-import { connectAndWaitForQr, createSession, signIn, simulateScan } from "./flows";
+import { connectAndWaitForQr, createSession, signIn, simulateScan, tinyPng } from "./flows";
 import { type Stack, startStack } from "./stack";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -83,6 +84,77 @@ describe("dashboard", () => {
     // Not a platform admin: no Bull Board, no admin API.
     const board = await page.goto(`${stack.baseUrl}/admin/queues`);
     expect(board?.status()).toBe(403);
+    await context.close();
+  });
+
+  it("owner sends an image by keyboard alone: a wrong file is refused, the PNG goes out with its caption", async () => {
+    const context = await browser.newContext();
+    const page = await signInAs(context, "owner@acme.test");
+    await page.goto(`${stack.baseUrl}/messages`);
+    const typeSelect = page.getByLabel("Type", { exact: true });
+    const file = page.getByLabel("File", { exact: true });
+    const attached = page.getByTestId("attached-media");
+    const caption = page.getByLabel("Caption (optional)");
+    const send = page.getByRole("button", { name: "Send", exact: true });
+    const isFocused = (target: Locator) => target.evaluate((el) => el === document.activeElement);
+    /** Tab from the type select onto the file input and open it with Space, as a keyboard user would. */
+    const pickFile = async (files: { name: string; mimeType: string; buffer: Buffer }) => {
+      await typeSelect.focus();
+      await page.keyboard.press("Tab");
+      expect(await isFocused(file)).toBe(true);
+      const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+      await chooser.setFiles(files);
+    };
+
+    await page.getByLabel("From number").selectOption(sessionId);
+    await page.getByLabel("To").fill("+5511987654322");
+    await typeSelect.selectOption("image");
+    const sentBefore = await stack.db.prisma.message.count({ where: { sessionId } });
+
+    // The upload checks the file against the chosen type; the refusal shows on the field, no send.
+    await pickFile({ name: "notas.txt", mimeType: "text/plain", buffer: Buffer.from("oi") });
+    await page
+      .locator("p[id$=-error]", { hasText: '"text/plain" is not accepted for image' })
+      .waitFor({ timeout: 20_000 });
+    await send.click();
+    await page.getByText("Choose a file to send").waitFor();
+    expect(await stack.db.prisma.message.count({ where: { sessionId } })).toBe(sentBefore);
+
+    await pickFile({ name: "foto.png", mimeType: "image/png", buffer: tinyPng });
+    await attached.getByText("foto.png").waitFor({ timeout: 20_000 });
+    await attached.getByText(`${tinyPng.length} B`).waitFor();
+    // The input now hides behind Replace and leaves the Tab order: Replace, Remove, caption, Send.
+    await typeSelect.focus();
+    const tabOrder = [
+      attached.getByRole("button", { name: "Replace" }),
+      attached.getByRole("button", { name: "Remove" }),
+      caption,
+      send,
+    ];
+    for (const next of tabOrder) {
+      await page.keyboard.press("Tab");
+      expect(await isFocused(next)).toBe(true);
+    }
+    const captionText = "Foto da portaria, enviada pelo e2e";
+    await caption.fill(captionText);
+    // Twice in a row: the second press lands while the first send is pending and must not send again.
+    await caption.press("Control+Enter"); // the field's hint: "Ctrl+Enter sends"
+    await caption.press("Control+Enter");
+
+    const messageRow = page.getByTestId("messages-table").getByRole("row").filter({ hasText: captionText });
+    await messageRow.getByText("Image", { exact: true }).waitFor({ timeout: 20_000 });
+    await messageRow.getByText(/^(Sent|Delivered|Read)$/).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(shots, "messages-image.png"), fullPage: true });
+    // The default stack's in-process simulator has no sent-log route, so the row is the evidence:
+    // the worker reads the stored file to send it, and a missing or foreign key would fail the send.
+    const { companyId } = await stack.db.prisma.whatsappSession.findUniqueOrThrow({
+      where: { id: sessionId },
+    });
+    const images = await stack.db.prisma.message.findMany({ where: { sessionId, type: "IMAGE" } });
+    expect(images.map((m) => m.status)).toEqual([expect.stringMatching(/^(SENT|DELIVERED|READ)$/)]);
+    const payload = images[0]?.payload as { caption?: string; mimeType?: string; storageKey?: string };
+    expect(payload).toMatchObject({ caption: captionText, mimeType: "image/png" });
+    expect(payload.storageKey).toMatch(new RegExp(`^${companyId}/outbound/[0-9a-f-]+\\.png$`));
     await context.close();
   });
 

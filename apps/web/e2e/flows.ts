@@ -1,5 +1,12 @@
-// Browser steps every e2e file repeats: signing in and creating/pairing a WhatsApp number.
+// Browser steps every e2e file repeats: signing in and creating/pairing a WhatsApp number; the
+// tiny PNG their upload steps pick.
 import type { Page } from "playwright-core";
+
+/** A 1×1 PNG: the smallest file the image upload accepts. */
+export const tinyPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/signin`);

@@ -83,8 +83,10 @@ export function MediaPicker({
             type="file"
             accept={acceptedList(type)}
             disabled={upload.isPending}
-            // Once a file is attached the input hides behind "Replace" (still labelled for screen readers).
+            // Once a file is attached the input hides behind "Replace" (still labelled for screen readers)
+            // and leaves the Tab order: an invisible focus stop would show keyboard users nothing.
             className={value && !pending ? "sr-only" : ""}
+            tabIndex={value && !pending ? -1 : undefined}
             onChange={(e) => {
               const file = e.target.files?.[0];
               if (file) upload.mutate(file);

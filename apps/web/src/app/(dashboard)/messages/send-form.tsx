@@ -39,6 +39,10 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
   const chosen = sessionId || sessions.data?.items[0]?.id || "";
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // Ctrl+Enter submits even while the Send button is disabled. The mutation cache knows at once
+    // that a send is pending (send.isPending only after a re-render): a quick double press sends once.
+    const sending = queryClient.isMutating({ mutationKey: trpc.messages.send.mutationKey() }) > 0;
+    if (uploading || sending) return;
     if (type === "text") {
       send.mutate({ sessionId: chosen, to, type, text });
       return;
