@@ -7,7 +7,7 @@ import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queu
 import { SimulatorServer } from "@zapflow/whatsapp/simulator";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ChildSession, prePair, spawnWorker, type WorkerChild } from "./support/child-workers";
+import { type ChildSession, prePairSessions, spawnWorker, type WorkerChild } from "./support/child-workers";
 import { waitFor } from "./support/messaging-harness";
 
 let db: TestDatabase;
@@ -52,24 +52,15 @@ async function setup(
   sessionCount: number,
 ): Promise<{ companyId: string; sessions: ChildSession[] }> {
   const company = await db.prisma.company.create({ data: { name: label, slug: `${label}-${prefix}` } });
-  const sessions: ChildSession[] = [];
-  for (let i = 0; i < sessionCount; i++) {
-    const row = await db.prisma.whatsappSession.create({
-      data: {
-        companyId: company.id,
-        label: `${label}${i}`,
-        engine: "SIMULATOR",
-        status: "CONNECTED",
-        pairedAt: new Date(0),
-      },
-    });
-    const phone = `55119${label.length}${String(i).padStart(7, "0")}`;
-    sessions.push({
-      sessionId: row.id,
-      companyId: company.id,
-      creds: await prePair(server.simulator, row.id, phone),
-    });
-  }
+  const phones = Array.from(
+    { length: sessionCount },
+    (_, i) => `55119${label.length}${String(i).padStart(7, "0")}`,
+  );
+  const sessions = await prePairSessions(db.prisma, server.simulator, {
+    companyId: company.id,
+    label,
+    phones,
+  });
   return { companyId: company.id, sessions };
 }
 

@@ -12,7 +12,7 @@ import { createTestPrefix } from "@zapflow/queue/testing";
 import { SimulatorServer } from "@zapflow/whatsapp/simulator";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ChildSession, prePair, spawnWorker, type WorkerChild } from "./support/child-workers";
+import { prePairSessions, spawnWorker, type WorkerChild } from "./support/child-workers";
 import { waitFor } from "./support/messaging-harness";
 
 const PORT = 6393;
@@ -135,24 +135,12 @@ async function sendRun(
 ): Promise<void> {
   const total = 300;
   const company = await database.prisma.company.create({ data: { name: label, slug: label } });
-  const sessions: ChildSession[] = [];
-  for (let i = 0; i < 3; i++) {
-    const row = await database.prisma.whatsappSession.create({
-      data: {
-        companyId: company.id,
-        label: `${label}${i}`,
-        engine: "SIMULATOR",
-        status: "CONNECTED",
-        pairedAt: new Date(0),
-      },
-    });
-    const phone = `55119${label.length}${label.charCodeAt(0)}${i}000`;
-    sessions.push({
-      sessionId: row.id,
-      companyId: company.id,
-      creds: await prePair(server.simulator, row.id, phone),
-    });
-  }
+  const phones = [0, 1, 2].map((i) => `55119${label.length}${label.charCodeAt(0)}${i}000`);
+  const sessions = await prePairSessions(database.prisma, server.simulator, {
+    companyId: company.id,
+    label,
+    phones,
+  });
   worker = await spawnWorker(
     {
       DATABASE_URL: database.url,

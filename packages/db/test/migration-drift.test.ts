@@ -5,12 +5,12 @@
 // which would not notice a migration that only Prisma's script splitter chokes on.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { adminUrl } from "../src/testing/index";
+import { adminUrl, migrationNames, urlFor, withAdmin } from "../src/testing/index";
 
 const packageDir = join(import.meta.dirname, "..");
 const schemaPath = join(packageDir, "prisma", "schema.prisma");
@@ -41,16 +41,6 @@ function migrateDiff(schema: string) {
   ]);
 }
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
 describe("migration drift check", () => {
@@ -75,30 +65,25 @@ describe("migration drift check", () => {
 describe("migrate deploy", () => {
   it("applies every migration to an empty database", async () => {
     const name = `zft_deploy_${randomUUID().slice(0, 8)}`;
-    const url = new URL(adminUrl());
-    url.pathname = `/${name}`;
-    await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+    const url = urlFor(name);
+    await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
     try {
-      const { status, output } = prisma(["migrate", "deploy"], url.toString());
+      const { status, output } = prisma(["migrate", "deploy"], url);
       expect(output, output).not.toMatch(/error/i);
       expect(status).toBe(0);
-      const migrations = readdirSync(join(packageDir, "prisma", "migrations"), { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name)
-        .sort();
-      const client = new pg.Client({ connectionString: url.toString() });
+      const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
         const applied = await client.query<{ migration_name: string }>(
           `SELECT migration_name FROM _prisma_migrations
            WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
         );
-        expect(applied.rows.map((r) => r.migration_name)).toEqual(migrations);
+        expect(applied.rows.map((r) => r.migration_name)).toEqual(migrationNames());
       } finally {
         await client.end();
       }
     } finally {
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     }
   }, 120_000);
 });

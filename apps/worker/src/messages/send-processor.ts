@@ -4,6 +4,7 @@
 import { type Message, MessageStatus, messageSql, type PrismaClient, pgPoolOf } from "@zapflow/db";
 import type { MediaStorage } from "@zapflow/db/storage";
 import {
+  cappedExponentialDelay,
   holdBack,
   type MessageSendJob,
   type PolicyCache,
@@ -199,9 +200,9 @@ async function handleFailure(
   throw Worker.RateLimitError();
 }
 
-/** Exponential from the job's backoff delay: 2, 4, 8, 16 s with the default send options. */
+/** Exponential from the job's backoff delay, uncapped: 2, 4, 8, 16 s with the default send options. */
 function retryDelayMs(job: Job, retries: number): number {
   const backoff = job.opts.backoff;
   const base = typeof backoff === "object" && backoff.delay ? backoff.delay : 2_000;
-  return base * 2 ** (retries - 1);
+  return cappedExponentialDelay(retries, base, Number.POSITIVE_INFINITY);
 }

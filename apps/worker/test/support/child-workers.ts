@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PrismaClient } from "@zapflow/db";
 import {
   createSimulatorEngine,
   InMemoryAuthStore,
@@ -18,7 +19,7 @@ export interface ChildSession {
 }
 
 /** Pairs `sessionId` with `phone` on the simulator and returns the creds a worker logs in with. */
-export async function prePair(sim: WhatsappSimulator, sessionId: string, phone: string): Promise<unknown> {
+async function prePair(sim: WhatsappSimulator, sessionId: string, phone: string): Promise<unknown> {
   const store = new InMemoryAuthStore();
   const session = createSimulatorEngine(sim, { clientId: "pairing" }).createSession({
     sessionId,
@@ -30,6 +31,29 @@ export async function prePair(sim: WhatsappSimulator, sessionId: string, phone: 
   await opened;
   await session.close();
   return store.readCreds();
+}
+
+/** One CONNECTED simulator session row per phone (paired long ago: no warm-up), each paired on the
+ *  simulator, ready to hand to spawnWorker. */
+export async function prePairSessions(
+  prisma: PrismaClient,
+  sim: WhatsappSimulator,
+  opts: { companyId: string; label: string; phones: string[] },
+): Promise<ChildSession[]> {
+  const sessions: ChildSession[] = [];
+  for (const [i, phone] of opts.phones.entries()) {
+    const row = await prisma.whatsappSession.create({
+      data: {
+        companyId: opts.companyId,
+        label: `${opts.label}${i}`,
+        engine: "SIMULATOR",
+        status: "CONNECTED",
+        pairedAt: new Date(0),
+      },
+    });
+    sessions.push({ sessionId: row.id, companyId: opts.companyId, creds: await prePair(sim, row.id, phone) });
+  }
+  return sessions;
 }
 
 export interface WorkerChild {

@@ -13,23 +13,30 @@ export function adminUrl(): string {
   return process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 }
 
-function urlFor(database: string): string {
+/** URL of `database` on the test server. */
+export function urlFor(database: string): string {
   const url = new URL(adminUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-function migrationSql(): { sql: string[]; hash: string } {
-  const dirs = readdirSync(migrationsDir, { withFileTypes: true })
+/** Migration folder names, in the order they apply. */
+export function migrationNames(): string[] {
+  return readdirSync(migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
+}
+
+function migrationSql(): { sql: string[]; hash: string } {
+  const dirs = migrationNames();
   const sql = dirs.map((d) => readFileSync(join(migrationsDir, d, "migration.sql"), "utf8"));
   const hash = createHash("sha256").update(sql.join("\n--\n")).digest("hex").slice(0, 12);
   return { sql, hash };
 }
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the test server's admin database. */
+export async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {

@@ -3,24 +3,33 @@ import { LRUCache } from "lru-cache";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: 500 });
+/** Per zone: its formatter and its last answer (Intl formatting is costly and every send asks,
+ *  mostly within the same second). */
+interface ZoneClock {
+  formatter: Intl.DateTimeFormat;
+  last?: { second: number; day: string; msOfSecond: number };
+}
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
+const zones = new LRUCache<string, ZoneClock>({ max: 500 });
+
+function zoneClock(timeZone: string): ZoneClock {
+  let zone = zones.get(timeZone);
+  if (!zone) {
+    zone = {
+      formatter: new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+    };
+    zones.set(timeZone, zone);
   }
-  return f;
+  return zone;
 }
 
 export interface LocalTime {
@@ -30,23 +39,20 @@ export interface LocalTime {
   msOfDay: number;
 }
 
-/** Last answer per zone: Intl formatting is costly and every send asks, mostly within the same second. */
-const lastSecond = new Map<string, { second: number; day: string; msOfSecond: number }>();
-
 /** Local calendar day and time of day of `now` in `timeZone` (throws RangeError on an unknown zone). */
 export function localTime(now: number, timeZone: string): LocalTime {
+  const zone = zoneClock(timeZone);
   const second = Math.floor(now / 1000);
-  const hit = lastSecond.get(timeZone);
-  if (hit?.second === second) return { day: hit.day, msOfDay: hit.msOfSecond + (now % 1000) };
-  const local = formatLocalTime(now, timeZone);
-  if (lastSecond.size > 500) lastSecond.clear();
-  lastSecond.set(timeZone, { second, day: local.day, msOfSecond: local.msOfDay - (now % 1000) });
+  const { last } = zone;
+  if (last?.second === second) return { day: last.day, msOfDay: last.msOfSecond + (now % 1000) };
+  const local = formatLocalTime(now, zone.formatter);
+  zone.last = { second, day: local.day, msOfSecond: local.msOfDay - (now % 1000) };
   return local;
 }
 
-function formatLocalTime(now: number, timeZone: string): LocalTime {
+function formatLocalTime(now: number, formatter: Intl.DateTimeFormat): LocalTime {
   const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(now))) parts[p.type] = p.value;
+  for (const p of formatter.formatToParts(new Date(now))) parts[p.type] = p.value;
   const msOfDay =
     ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000 + (now % 1000);
   return { day: `${parts.year}${parts.month}${parts.day}`, msOfDay };
