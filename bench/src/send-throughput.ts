@@ -7,7 +7,7 @@ import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
 import { acceptOutboundMessages } from "@zapflow/queue/services/messages";
 import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queue/testing";
 import { createSimulatorEngine, InMemoryAuthStore, WhatsappSimulator } from "@zapflow/whatsapp/simulator";
-import { Queue, Worker } from "bullmq";
+import { FlowProducer, Queue, Worker } from "bullmq";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { loadConfig } from "../../apps/worker/src/config";
@@ -38,23 +38,60 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function rawBullmq(
-  prefix: string,
-): Promise<{ rate: number; cpuUsPerJob: { node: number; redis: number } }> {
+interface RawResult {
+  rate: number;
+  cpuUsPerJob: { node: number; redis: number };
+}
+
+/**
+ * Raw BullMQ with no-op processors, one queue per session (concurrency 1), on the same Redis.
+ * `consumeOnly`: every job added before the clock starts (what the workers alone can drain).
+ * Otherwise the jobs are added inside the timed window as the end-to-end run accepts messages:
+ * batches of ACCEPT_BATCH spread over the queues, 4 producers at once, each batch in one MULTI.
+ */
+async function rawBullmq(prefix: string, mode: "consumeOnly" | "addAndConsume"): Promise<RawResult> {
   const connection = createRedisConnection(testRedisUrl(), { forWorker: true });
-  const queues = Array.from({ length: SESSIONS }, (_, i) => new Queue(`raw${i}`, { connection, prefix }));
-  for (const q of queues) {
-    await q.addBulk(
-      Array.from({ length: PER_SESSION }, (_, j) => ({
-        name: "noop",
-        data: { j },
-        opts: { removeOnComplete: true },
-      })),
+  const queues = Array.from(
+    { length: SESSIONS },
+    (_, i) => new Queue(`raw-${mode}-${i}`, { connection, prefix }),
+  );
+  const flows = new FlowProducer({ connection, prefix });
+  const total = SESSIONS * PER_SESSION;
+  const batches: {
+    name: string;
+    queueName: string;
+    data: { j: number };
+    opts: { removeOnComplete: true };
+  }[][] = [];
+  for (let j = 0; j < PER_SESSION; j++) {
+    const batch = queues.map((q) => ({
+      name: "noop",
+      queueName: q.name,
+      data: { j },
+      opts: { removeOnComplete: true as const },
+    }));
+    for (let k = 0; k < batch.length; k += ACCEPT_BATCH) batches.push(batch.slice(k, k + ACCEPT_BATCH));
+  }
+  let next = 0;
+  const produce = () =>
+    Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < batches.length) await flows.addBulk(batches[next++] as (typeof batches)[number]);
+      }),
     );
+  if (mode === "consumeOnly") {
+    for (const q of queues) {
+      await q.addBulk(
+        Array.from({ length: PER_SESSION }, (_, j) => ({
+          name: "noop",
+          data: { j },
+          opts: { removeOnComplete: true },
+        })),
+      );
+    }
   }
   const workers: Worker[] = [];
   let done = 0;
-  const total = SESSIONS * PER_SESSION;
   const cpuBefore = await sampleCpu(connection);
   const start = performance.now();
   const finished = new Promise<void>((resolve) => {
@@ -66,11 +103,12 @@ async function rawBullmq(
       workers.push(w);
     }
   });
+  if (mode === "addAndConsume") await produce();
   await finished;
   const rate = total / ((performance.now() - start) / 1000);
   const { node, redis } = cpuPerUnit(cpuBefore, await sampleCpu(connection), total);
   await Promise.all(workers.map((w) => w.close()));
-  await Promise.all(queues.map((q) => q.close()));
+  await Promise.all([...queues.map((q) => q.close()), flows.close()]);
   connection.disconnect();
   return { rate, cpuUsPerJob: { node, redis } };
 }
@@ -106,7 +144,8 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   const engine = createSimulatorEngine(sim);
   try {
-    const raw = await rawBullmq(prefix);
+    const raw = await rawBullmq(prefix, "consumeOnly");
+    const rawWithAdds = await rawBullmq(prefix, "addAndConsume");
     await messages.start(ctx);
     const company = await prisma.company.create({ data: { name: "Bench", slug: prefix } });
     const sessionIds: string[] = [];
@@ -182,10 +221,13 @@ export async function run(): Promise<Record<string, unknown>> {
       endToEndMsgPerSec: Math.round(e2eRate),
       rawBullmqNoopJobsPerSec: Math.round(raw.rate),
       ratio: Number((e2eRate / raw.rate).toFixed(3)),
+      rawBullmqAddAndConsumeJobsPerSec: Math.round(rawWithAdds.rate),
+      ratioToAddAndConsume: Number((e2eRate / rawWithAdds.rate).toFixed(3)),
       // Where the time goes: CPU per message of each process (accept + send + receipts, and the
       // progress polling of this benchmark), next to what one raw no-op job costs.
       cpuMicrosPerMessage: cpuUsPerMessage,
       rawBullmqCpuMicrosPerJob: raw.cpuUsPerJob,
+      rawBullmqAddAndConsumeCpuMicrosPerJob: rawWithAdds.cpuUsPerJob,
       acceptLatencyMsPerMessage: {
         p50: Number(percentile(sortedAccept, 50).toFixed(3)),
         p99: Number(percentile(sortedAccept, 99).toFixed(3)),

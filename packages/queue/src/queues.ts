@@ -1,5 +1,5 @@
 // QueueRegistry (one BullMQ Queue per name, shared connection) and the typed producers.
-import { type Job, type JobsOptions, Queue } from "bullmq";
+import { FlowProducer, type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { keyPrefix, QueueUnavailableError, waitForRedis } from "./connection";
@@ -26,7 +26,7 @@ import {
   webhookDeliveryJob,
 } from "./jobs";
 import { QueueName, sendQueueName } from "./names";
-import { jobOptionsFor, MessagePriority } from "./options";
+import { jobOptionsFor, MessagePriority, sendJobOptions } from "./options";
 
 export interface QueueRegistryOptions {
   /** Shared ioredis connection (producer or worker kind); the registry never closes it. */
@@ -57,6 +57,7 @@ export class QueueRegistry {
   private readonly sendQueues: LRUCache<string, Queue>;
   /** Session ids already recorded in the known-send-queues set by this process. */
   private readonly registered: LRUCache<string, true>;
+  private flowProducer: FlowProducer | undefined;
   private closed = false;
 
   constructor(opts: QueueRegistryOptions) {
@@ -92,6 +93,16 @@ export class QueueRegistry {
     return queue;
   }
 
+  /** Adds jobs of many queues in one MULTI (BullMQ's FlowProducer; here without children). */
+  flows(): FlowProducer {
+    this.assertOpen();
+    if (!this.flowProducer) {
+      this.flowProducer = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+      this.flowProducer.on("error", () => undefined);
+    }
+    return this.flowProducer;
+  }
+
   /** Records the session's send queue in the known set (once per process per session). */
   async registerSendQueue(sessionId: string): Promise<void> {
     if (this.registered.has(sessionId)) return;
@@ -125,7 +136,7 @@ export class QueueRegistry {
     const queues = [...this.shared.values(), ...this.sendQueues.values()];
     this.shared.clear();
     this.sendQueues.clear(); // dispose closes them too; close() twice is harmless
-    await Promise.allSettled(queues.map((q) => q.close()));
+    await Promise.allSettled([...queues.map((q) => q.close()), this.flowProducer?.close()]);
   }
 
   private open(name: string): Queue {
@@ -266,23 +277,21 @@ export async function requeueMessageSend(
 
 export type BulkSendItem = MessageSendJob & SendOptions;
 
-/** Many sends at once (campaign batches, bench): one addBulk per session queue. */
+/** Many sends at once (accept batches, campaign batches): every session's jobs in one MULTI, so a
+ *  batch spread over many numbers costs one round trip instead of one per session queue. */
 export async function enqueueMessageSendBulk(reg: QueueRegistry, items: BulkSendItem[]): Promise<Job[]> {
-  const bySession = new Map<string, { name: string; data: MessageSendJob; opts: JobsOptions }[]>();
-  for (const [index, item] of items.entries()) {
+  const sessions = new Set<string>();
+  const flows = items.map((item, index) => {
     const data = parseJobPayload(messageSendJob, item, `message-send[${index}]`);
-    const list = bySession.get(data.sessionId) ?? [];
-    list.push({ name: "send", data, opts: sendJobOpts(jobId.messageSend(data.messageId), item) });
-    bySession.set(data.sessionId, list);
-  }
+    sessions.add(data.sessionId);
+    const opts = { ...sendJobOptions, ...sendJobOpts(jobId.messageSend(data.messageId), item) };
+    return { name: "send", queueName: sendQueueName(data.sessionId), data, opts };
+  });
+  if (!flows.length) return [];
   return guard(reg, async () => {
-    const added = await Promise.all(
-      [...bySession].map(async ([sessionId, jobs]) => {
-        await reg.registerSendQueue(sessionId);
-        return reg.send(sessionId).addBulk(jobs);
-      }),
-    );
-    return added.flat();
+    await Promise.all([...sessions].map((sessionId) => reg.registerSendQueue(sessionId)));
+    const nodes = await reg.flows().addBulk(flows);
+    return nodes.map((node) => node.job);
   });
 }
 

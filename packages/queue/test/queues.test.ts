@@ -232,6 +232,14 @@ describe("bulk send", () => {
     for (const s of ["bulk-s0", "bulk-s1", "bulk-s2"]) expect(await reg.send(s).count()).toBe(100);
     expect(await reg.knownSendSessions()).toEqual(expect.arrayContaining(["bulk-s0", "bulk-s1", "bulk-s2"]));
     expect(jobs[0]?.opts.priority).toBe(MessagePriority.campaign);
+    // One MULTI across queues skips the queues' default options: the send options must be on each job.
+    const stored = await reg.send("bulk-s1").getJob("msg-send-bulk-1");
+    expect(stored?.opts).toMatchObject({
+      attempts: 5,
+      backoff: { type: "exponential", delay: 2_000 },
+      priority: MessagePriority.campaign,
+      removeOnComplete: { age: 3600, count: 1000 },
+    });
   });
 });
 

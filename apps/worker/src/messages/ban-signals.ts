@@ -21,9 +21,39 @@ export const defaultFailureRate: FailureRateOptions = {
   windowMs: 5 * 60_000,
 };
 
+/** A session's recent send outcomes, oldest first, with a running failure count: recording one is
+ *  O(1) amortised (expired entries leave from the head), not a copy of the whole window per send. */
+class OutcomeWindow {
+  private at: number[] = [];
+  private failed: boolean[] = [];
+  private head = 0;
+  failures = 0;
+
+  get size(): number {
+    return this.at.length - this.head;
+  }
+
+  add(now: number, failed: boolean, windowMs: number, max: number): void {
+    while (this.size > 0 && (now - (this.at[this.head] as number) >= windowMs || this.size >= max)) {
+      if (this.failed[this.head]) this.failures--;
+      this.head++;
+    }
+    if (this.head > 1_024) {
+      this.at = this.at.slice(this.head);
+      this.failed = this.failed.slice(this.head);
+      this.head = 0;
+    }
+    this.at.push(now);
+    this.failed.push(failed);
+    if (failed) this.failures++;
+  }
+}
+
+const MAX_OUTCOMES = 1_000;
+
 export class BanSignals {
-  /** Recent outcomes per session: timestamps of successes and failures (bounded). */
-  private readonly outcomes = new LRUCache<string, { at: number; failed: boolean }[]>({ max: 10_000 });
+  /** Recent outcomes per session (bounded in time, count and sessions). */
+  private readonly outcomes = new LRUCache<string, OutcomeWindow>({ max: 10_000 });
 
   constructor(
     private readonly deps: {
@@ -43,13 +73,15 @@ export class BanSignals {
   /** Records a send outcome; returns a reason when the failure rate crossed the threshold. */
   record(sessionId: string, failed: boolean, now = Date.now()): string | undefined {
     const { windowMs, minSamples, threshold } = this.rate;
-    const list = (this.outcomes.get(sessionId) ?? []).filter((o) => now - o.at < windowMs);
-    list.push({ at: now, failed });
-    if (list.length > 1_000) list.splice(0, list.length - 1_000);
-    this.outcomes.set(sessionId, list);
-    const failures = list.filter((o) => o.failed).length;
-    if (list.length < minSamples || failures / list.length <= threshold) return undefined;
-    return `failure rate ${Math.round((failures / list.length) * 100)}% over the last ${list.length} sends`;
+    let window = this.outcomes.get(sessionId);
+    if (!window) {
+      window = new OutcomeWindow();
+      this.outcomes.set(sessionId, window);
+    }
+    window.add(now, failed, windowMs, MAX_OUTCOMES);
+    const { size, failures } = window;
+    if (size < minSamples || failures / size <= threshold) return undefined;
+    return `failure rate ${Math.round((failures / size) * 100)}% over the last ${size} sends`;
   }
 
   /** Re-pauses the send queue of a number whose row says paused (Redis may have lost the flag). */

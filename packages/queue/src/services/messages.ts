@@ -159,9 +159,8 @@ async function enqueueOne(queues: QueueRegistry, message: Message): Promise<bool
 }
 
 async function existingByKey(prisma: PrismaClient, companyId: string, key: string): Promise<Message | null> {
-  return prisma.message.findUnique({
-    where: { companyId_idempotencyKey: { companyId, idempotencyKey: key } },
-  });
+  // Unique by the partial index (companyId, idempotencyKey), see the Message model.
+  return prisma.message.findFirst({ where: { companyId, idempotencyKey: key } });
 }
 
 /**
