@@ -4,7 +4,7 @@
 import { createPrisma } from "@zapflow/db";
 import { createTestDatabase } from "@zapflow/db/testing";
 import { createRedisConnection, QueueRegistry } from "@zapflow/queue";
-import { acceptOutboundMessages } from "@zapflow/queue/services/messages";
+import { acceptOutboundMessage, acceptOutboundMessages } from "@zapflow/queue/services/messages";
 import { createTestPrefix, deleteRedisPrefix, testRedisUrl } from "@zapflow/queue/testing";
 import { createSimulatorEngine, InMemoryAuthStore, WhatsappSimulator } from "@zapflow/whatsapp/simulator";
 import { FlowProducer, Queue, Worker } from "bullmq";
@@ -18,6 +18,7 @@ import { cpuPerUnit, sampleCpu } from "./cpu";
 const SESSIONS = Number(process.env.BENCH_SEND_SESSIONS ?? 100);
 const PER_SESSION = Number(process.env.BENCH_SEND_PER_SESSION ?? 200);
 const ACCEPT_BATCH = 100;
+const SINGLE_ACCEPTS = 500;
 const LIMITS_OFF = {
   LIMIT_PER_NUMBER_PER_MINUTE: "0",
   LIMIT_PER_NUMBER_PER_DAY: "0",
@@ -116,6 +117,26 @@ async function rawBullmq(
   await Promise.all([...queues.map((q) => q.close()), flows.close()]);
   connection.disconnect();
   return { rate, cpuUsPerJob: { node, redis } };
+}
+
+/** One message per call, one caller at a time: what an integrator's POST /messages waits for. */
+async function singleAcceptLatencies(
+  deps: Parameters<typeof acceptOutboundMessage>[0],
+  companyId: string,
+  sessionIds: string[],
+): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let n = 0; n < SINGLE_ACCEPTS; n++) {
+    const t0 = performance.now();
+    await acceptOutboundMessage(deps, companyId, {
+      sessionId: sessionIds[n % sessionIds.length],
+      to: `55319${String(n).padStart(8, "0")}`,
+      type: "text",
+      text: `single ${n}`,
+    });
+    latencies.push(performance.now() - t0);
+  }
+  return latencies.sort((a, b) => a - b);
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -217,6 +238,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const e2eRate = delivered / seconds;
     const sortedAccept = acceptLatencies.sort((a, b) => a - b);
     const simSent = sim.sentLog().length;
+    const single = await singleAcceptLatencies({ prisma, queues }, company.id, sessionIds);
     return {
       sessions: SESSIONS,
       messages: total,
@@ -239,6 +261,11 @@ export async function run(): Promise<Record<string, unknown>> {
         p50: Number(percentile(sortedAccept, 50).toFixed(3)),
         p99: Number(percentile(sortedAccept, 99).toFixed(3)),
         note: `bulk accept in batches of ${ACCEPT_BATCH}; per-message share of the batch call`,
+      },
+      singleAcceptLatencyMs: {
+        p50: Number(percentile(single, 50).toFixed(3)),
+        p99: Number(percentile(single, 99).toFixed(3)),
+        note: `${SINGLE_ACCEPTS} calls with one message each (an integrator's usual call), one caller, after the run`,
       },
       peakRssMb: Math.round(peakRss / 1_048_576),
     };

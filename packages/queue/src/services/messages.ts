@@ -230,7 +230,7 @@ const INSERT_BATCH = 1_000;
 /**
  * Many messages at once (API bulk endpoint, bench). Any malformed item rejects the whole call
  * before anything is written (issues carry "[index].field" paths); opted-out recipients are
- * refused per item; the rest are inserted in batches and enqueued with one addBulk per session.
+ * refused per item; the rest are inserted in batches and enqueued in one Redis MULTI across sessions.
  */
 export async function acceptOutboundMessages(
   deps: MessageServiceDeps,
