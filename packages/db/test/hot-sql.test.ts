@@ -60,6 +60,20 @@ afterAll(async () => {
 });
 
 describe("hot SQL", () => {
+  it("touches a contact's last outbound time at most once a minute", async () => {
+    const contact = await prisma.contact.create({ data: { companyId, phone: "+5511999991234" } });
+    const lastOutbound = async () =>
+      (await prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).lastOutboundAt?.toISOString();
+    const t0 = new Date("2026-03-01T10:00:00.000Z");
+    await outboundSql.touchContacts(pgPoolOf(prisma), [contact.id], t0);
+    expect(await lastOutbound()).toBe(t0.toISOString());
+    await outboundSql.touchContacts(pgPoolOf(prisma), [contact.id], new Date(t0.getTime() + 59_000));
+    expect(await lastOutbound()).toBe(t0.toISOString());
+    const later = new Date(t0.getTime() + 61_000);
+    await outboundSql.touchContacts(pgPoolOf(prisma), [contact.id], later);
+    expect(await lastOutbound()).toBe(later.toISOString());
+  });
+
   it("bulk insert writes QUEUED rows Prisma reads back, and skips a used idempotency key", async () => {
     const at = new Date("2026-01-02T03:04:05.678Z");
     const first = row({ idempotencyKey: "k1" });

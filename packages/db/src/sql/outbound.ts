@@ -32,6 +32,9 @@ export function uuidv7(now = Date.now()): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Resolution of Contact.lastOutboundAt (see touchContacts). */
+export const CONTACT_ACTIVITY_RESOLUTION_MS = 60_000;
+
 export const outboundSql = {
   async insertEvents(db: Queryable, rows: EventRow[], at: Date): Promise<void> {
     if (!rows.length) return;
@@ -67,12 +70,19 @@ export const outboundSql = {
     );
   },
 
+  /**
+   * Contacts' last outbound time, to the minute: a contact already touched less than
+   * CONTACT_ACTIVITY_RESOLUTION_MS before `at` is left alone, so a burst of messages to one contact
+   * writes its row once, not once per SENT batch.
+   */
   async touchContacts(db: Queryable, contactIds: string[], at: Date): Promise<void> {
     if (!contactIds.length) return;
     await query(
       db,
-      `UPDATE "Contact" SET "lastOutboundAt" = ${UTC(2)}, "updatedAt" = ${UTC(2)} WHERE id = ANY($1::text[])`,
-      [contactIds, utc(at)],
+      `UPDATE "Contact" SET "lastOutboundAt" = ${UTC(2)}, "updatedAt" = ${UTC(2)}
+       WHERE id = ANY($1::text[])
+         AND ("lastOutboundAt" IS NULL OR "lastOutboundAt" < ${UTC(2)} - $3 * interval '1 millisecond')`,
+      [contactIds, utc(at), CONTACT_ACTIVITY_RESOLUTION_MS],
     );
   },
 
