@@ -154,19 +154,35 @@ export const messageSql = {
     at: Date,
   ): Promise<{ id: string; waMessageId: string }[]> {
     if (!rows.length) return [];
-    return query<{ id: string; waMessageId: string }>(
+    return query(db, insertOutboundText(`id, "waMessageId"`), [JSON.stringify(rows), utc(at)]);
+  },
+
+  /** One new outbound row, returned whole; undefined when its idempotency key is already used. */
+  async insertOutboundOne(db: Queryable, row: OutboundMessageRow, at: Date): Promise<Message | undefined> {
+    const [inserted] = await query<Message>(db, insertOutboundText("*"), [JSON.stringify([row]), utc(at)]);
+    return inserted;
+  },
+
+  /** The company's message with this idempotency key (the key is unique per company). */
+  async findByIdempotencyKey(db: Queryable, companyId: string, key: string): Promise<Message | undefined> {
+    const [row] = await query<Message>(
       db,
-      `INSERT INTO "Message" (id, "companyId", "sessionId", "contactId", "chatJid", direction, type, payload,
-         status, source, "waMessageId", "idempotencyKey", priority, "queuedAt", "createdAt", "updatedAt")
-       SELECT r.id, r."companyId", r."sessionId", r."contactId", r."chatJid", 'OUTBOUND', r.type::"MessageType",
-         r.payload, 'QUEUED', r.source::"MessageSource", r."waMessageId", r."idempotencyKey", r.priority,
-         ${UTC(2)}, ${UTC(2)}, ${UTC(2)}
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "companyId" text, "sessionId" text, "contactId" text,
-         "chatJid" text, type text, payload jsonb, source text, "waMessageId" text, "idempotencyKey" text,
-         priority int)
-       ON CONFLICT DO NOTHING
-       RETURNING id, "waMessageId"`,
-      [JSON.stringify(rows), utc(at)],
+      `SELECT * FROM "Message" WHERE "companyId" = $1 AND "idempotencyKey" = $2`,
+      [companyId, key],
     );
+    return row;
   },
 };
+
+function insertOutboundText(returning: string): string {
+  return `INSERT INTO "Message" (id, "companyId", "sessionId", "contactId", "chatJid", direction, type, payload,
+     status, source, "waMessageId", "idempotencyKey", priority, "queuedAt", "createdAt", "updatedAt")
+   SELECT r.id, r."companyId", r."sessionId", r."contactId", r."chatJid", 'OUTBOUND', r.type::"MessageType",
+     r.payload, 'QUEUED', r.source::"MessageSource", r."waMessageId", r."idempotencyKey", r.priority,
+     ${UTC(2)}, ${UTC(2)}, ${UTC(2)}
+   FROM jsonb_to_recordset($1::jsonb) AS r(id text, "companyId" text, "sessionId" text, "contactId" text,
+     "chatJid" text, type text, payload jsonb, source text, "waMessageId" text, "idempotencyKey" text,
+     priority int)
+   ON CONFLICT DO NOTHING
+   RETURNING ${returning}`;
+}
