@@ -203,6 +203,18 @@ describe("per-campaign limit in the company policy", () => {
     const before = await caller.limits.policy();
     expect(before.defaults.perCampaignPerMinute).toBe(0);
     expect(before.effective.perCampaignPerMinute).toBe(0);
+    // The env default (LIMIT_PER_CAMPAIGN_PER_MINUTE, read with every other policy default) applies
+    // while the company has no override.
+    const envBefore = process.env.LIMIT_PER_CAMPAIGN_PER_MINUTE;
+    process.env.LIMIT_PER_CAMPAIGN_PER_MINUTE = "9";
+    try {
+      const fromEnv = await caller.limits.policy();
+      expect(fromEnv.defaults.perCampaignPerMinute).toBe(9);
+      expect(fromEnv.effective.perCampaignPerMinute).toBe(9);
+    } finally {
+      if (envBefore === undefined) delete process.env.LIMIT_PER_CAMPAIGN_PER_MINUTE;
+      else process.env.LIMIT_PER_CAMPAIGN_PER_MINUTE = envBefore;
+    }
 
     await w.asUser(w.platformAdmin).admin.updateCompanyPolicy({
       companyId: w.a.companyId,

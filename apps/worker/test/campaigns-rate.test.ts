@@ -3,6 +3,7 @@
 // two dispatchers racing on one campaign, two campaign modules (two workers) running one to the
 // end, and the company policy's cap vs the campaign's own (the stricter wins).
 import { CampaignStatus, MessageStatus } from "@zapflow/db";
+import { policyDefaultsFromEnv } from "@zapflow/queue";
 import { campaignRateCap } from "@zapflow/queue/services/campaign-rate";
 import { startCampaign } from "@zapflow/queue/services/campaigns";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -70,12 +71,12 @@ async function readyToDispatch(campaignId: string) {
   expect(await expandCampaign(h.db.prisma, campaignId, h.companyId)).toBe("expanded");
 }
 
-/** One worker's dispatcher (its own outbox), the window shortened for the test. */
-const dispatcher = (perCampaignDefault = 0): CampaignDeps => ({
+/** One worker's dispatcher (its own outbox, env default of the per-campaign cap), the window shortened. */
+const dispatcher = (envCap = 0): CampaignDeps => ({
   prisma: h.db.prisma,
   queues: h.queues,
   outbox: new EventOutbox(h.db.prisma),
-  perCampaignDefault,
+  policyDefaults: policyDefaultsFromEnv({ LIMIT_PER_CAMPAIGN_PER_MINUTE: String(envCap) }),
   pollMs: 50,
   rateWindowMs: WINDOW_MS,
 });
@@ -161,17 +162,18 @@ describe("per-campaign release cap", () => {
   });
 
   it("the stricter of the company policy's cap and the campaign's own wins; 0 and null mean none", async () => {
-    expect(campaignRateCap(3, 10, 0)).toBe(3);
-    expect(campaignRateCap(10, 2, 0)).toBe(2);
-    expect(campaignRateCap(null, null, 5)).toBe(5);
-    expect(campaignRateCap(0, null, 5)).toBe(0);
-    expect(campaignRateCap(0, 7, 5)).toBe(7);
+    expect(campaignRateCap(3, 10)).toBe(3);
+    expect(campaignRateCap(10, 2)).toBe(2);
+    expect(campaignRateCap(5, null)).toBe(5);
+    expect(campaignRateCap(0, null)).toBe(0);
+    expect(campaignRateCap(0, 7)).toBe(7);
 
     const cases = [
       { policy: 3, campaign: 10, env: 0, released: 3 },
       { policy: 10, campaign: 2, env: 0, released: 2 },
       { policy: null, campaign: null, env: 5, released: 5 },
       { policy: null, campaign: 4, env: 6, released: 4 },
+      { policy: 6, campaign: null, env: 2, released: 6 },
       { policy: 0, campaign: null, env: 5, released: 8 },
     ];
     for (const c of cases) {

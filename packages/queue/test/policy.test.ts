@@ -8,6 +8,7 @@ import {
   resolvePolicy,
   warmupCap,
 } from "../src/index";
+import { campaignMaxPerMinuteInput, campaignRateCap } from "../src/services/campaign-rate";
 
 describe("policyDefaultsFromEnv", () => {
   it("uses the documented defaults when nothing is set", () => {
@@ -16,6 +17,7 @@ describe("policyDefaultsFromEnv", () => {
       perNumberPerDay: 1000,
       perCompanyPerMinute: 120,
       perCompanyPerDay: 20000,
+      perCampaignPerMinute: 0,
       minContactIntervalSec: 0,
       warmupEnabled: true,
       warmupInitialDailyCap: 50,
@@ -33,6 +35,7 @@ describe("policyDefaultsFromEnv", () => {
     const p = policyDefaultsFromEnv({
       LIMIT_PER_NUMBER_PER_MINUTE: "7",
       LIMIT_PER_COMPANY_PER_DAY: "99",
+      LIMIT_PER_CAMPAIGN_PER_MINUTE: "30",
       LIMIT_MIN_CONTACT_INTERVAL_SEC: "60",
       WARMUP_ENABLED: "false",
       QUIET_HOURS_START: "21:30",
@@ -44,6 +47,7 @@ describe("policyDefaultsFromEnv", () => {
     expect(p).toMatchObject({
       perNumberPerMinute: 7,
       perCompanyPerDay: 99,
+      perCampaignPerMinute: 30,
       minContactIntervalSec: 60,
       warmupEnabled: false,
       quietHoursStart: "21:30",
@@ -61,6 +65,42 @@ describe("policyDefaultsFromEnv", () => {
     expect(() => policyDefaultsFromEnv({ QUIET_HOURS_START: "25:00", QUIET_HOURS_END: "07:00" })).toThrow(
       /QUIET_HOURS_START/,
     );
+    for (const bad of ["lots", "-1", "1.5"]) {
+      expect(() => policyDefaultsFromEnv({ LIMIT_PER_CAMPAIGN_PER_MINUTE: bad })).toThrow(
+        "Invalid rate-limit environment: LIMIT_PER_CAMPAIGN_PER_MINUTE: must be a whole number ≥ 0",
+      );
+    }
+  });
+});
+
+describe("per-campaign cap", () => {
+  const defaults = policyDefaultsFromEnv({ LIMIT_PER_CAMPAIGN_PER_MINUTE: "8" });
+
+  it("a company's row overrides the env default; null inherits it, 0 turns it off", () => {
+    expect(resolvePolicy(null, defaults).perCampaignPerMinute).toBe(8);
+    expect(resolvePolicy({ perCampaignPerMinute: null }, defaults).perCampaignPerMinute).toBe(8);
+    expect(resolvePolicy({ perCampaignPerMinute: 20 }, defaults).perCampaignPerMinute).toBe(20);
+    expect(resolvePolicy({ perCampaignPerMinute: 0 }, defaults).perCampaignPerMinute).toBe(0);
+  });
+
+  it("the stricter of the company's and the campaign's cap wins; 0 and null mean none", () => {
+    expect(campaignRateCap(3, 10)).toBe(3);
+    expect(campaignRateCap(10, 2)).toBe(2);
+    expect(campaignRateCap(8, null)).toBe(8);
+    expect(campaignRateCap(0, 7)).toBe(7);
+    expect(campaignRateCap(0, null)).toBe(0);
+  });
+
+  it("admins set the company's cap to 0 (off) or more; a campaign's own starts at 1", () => {
+    expect(rateLimitPolicyInput.parse({ perCampaignPerMinute: 0 }).perCampaignPerMinute).toBe(0);
+    expect(rateLimitPolicyInput.parse({ perCampaignPerMinute: null }).perCampaignPerMinute).toBeNull();
+    const messages = (v: unknown) =>
+      rateLimitPolicyInput.safeParse({ perCampaignPerMinute: v }).error?.issues.map((i) => i.message);
+    expect(messages(-1)).toEqual(["must be 0 (no limit) or more"]);
+    expect(messages(1.5)).toEqual(["must be a whole number"]);
+    expect(messages(100_001)).toEqual(["at most 100000 per minute"]);
+    expect(campaignMaxPerMinuteInput.safeParse(0).error?.issues[0]?.message).toMatch(/at least 1/);
+    expect(campaignMaxPerMinuteInput.parse(null)).toBeNull();
   });
 });
 

@@ -19,7 +19,13 @@ import {
   contactVariables,
   renderTemplate,
 } from "@zapflow/db/domain";
-import { enqueueMessageSendBulk, MessagePriority, type QueueRegistry } from "@zapflow/queue";
+import {
+  enqueueMessageSendBulk,
+  MessagePriority,
+  type QueueRegistry,
+  type RateLimitPolicy,
+  resolvePolicy,
+} from "@zapflow/queue";
 import { campaignRateCap } from "@zapflow/queue/services/campaign-rate";
 import { reserveWaMessageId } from "@zapflow/queue/services/messages";
 import type { EventOutbox } from "../events/outbox";
@@ -31,8 +37,8 @@ export interface CampaignDeps {
   prisma: PrismaClient;
   queues: QueueRegistry;
   outbox: EventOutbox;
-  /** Env default of the company policy's per-campaign cap (LIMIT_PER_CAMPAIGN_PER_MINUTE). */
-  perCampaignDefault: number;
+  /** Env defaults of every company's policy (policyDefaultsFromEnv); a policy row overrides them. */
+  policyDefaults: RateLimitPolicy;
   /** How often a step re-checks a batch in flight. */
   pollMs?: number;
   random?: () => number;
@@ -172,11 +178,8 @@ async function writeBatch(deps: CampaignDeps, campaignId: string, batchSize: num
         where: { id: campaignId },
         include: { company: { select: { rateLimitPolicy: { select: { perCampaignPerMinute: true } } } } },
       });
-      const cap = campaignRateCap(
-        campaign.company.rateLimitPolicy?.perCampaignPerMinute,
-        campaign.maxPerMinute,
-        deps.perCampaignDefault,
-      );
+      const policy = resolvePolicy(campaign.company.rateLimitPolicy, deps.policyDefaults);
+      const cap = campaignRateCap(policy.perCampaignPerMinute, campaign.maxPerMinute);
       const window = { cap, windowMs: deps.rateWindowMs, now };
       const { allowed, retryInMs } = await releaseAllowance(tx, campaignId, window);
       if (allowed === 0) return { batch: [], retryInMs };

@@ -8,12 +8,12 @@ import {
   createQueueWorker,
   createRedisConnection,
   holdBack,
+  policyDefaultsFromEnv,
   QueueName,
   type QueueProcessor,
   QueueRegistry,
   type QueueWorkerOptions,
 } from "@zapflow/queue";
-import { perCampaignDefaultFromEnv } from "@zapflow/queue/services/campaign-rate";
 import { ensureCampaignJob, pauseCampaign, startCampaign } from "@zapflow/queue/services/campaigns";
 import { ConflictError } from "@zapflow/queue/services/errors";
 import type { Logger } from "pino";
@@ -95,7 +95,7 @@ export function createCampaignsModule(opts: CampaignsModuleOptions = {}): Worker
         prisma: ctx.prisma,
         queues,
         outbox: new EventOutbox(ctx.prisma),
-        perCampaignDefault: perCampaignDefaultFromEnv(),
+        policyDefaults: policyDefaultsFromEnv(),
         pollMs: opts.pollMs,
         rateWindowMs: opts.rateWindowMs,
       };

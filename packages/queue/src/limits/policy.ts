@@ -7,6 +7,8 @@ export interface RateLimitPolicy {
   perNumberPerDay: number;
   perCompanyPerMinute: number;
   perCompanyPerDay: number;
+  /** Campaign messages one campaign releases per minute (0 = off); a campaign's own cap may be stricter. */
+  perCampaignPerMinute: number;
   /** Minimum seconds between two outbound messages to the same contact (0 = off). */
   minContactIntervalSec: number;
   warmupEnabled: boolean;
@@ -29,11 +31,18 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const hhmm = z.string().regex(HHMM, "must be HH:MM (00:00–23:59)");
 const count = (max: number) => z.number().int().min(0).max(max);
 
+/** A per-minute release cap of campaigns; the policy's allows 0 (off), a campaign's own starts at 1. */
+export const campaignPerMinuteCap = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .max(100_000, "at most 100000 per minute");
+
 const fields = {
   perNumberPerMinute: count(10_000),
   perNumberPerDay: count(1_000_000),
   perCompanyPerMinute: count(100_000),
   perCompanyPerDay: count(10_000_000),
+  perCampaignPerMinute: campaignPerMinuteCap.min(0, "must be 0 (no limit) or more"),
   minContactIntervalSec: count(7 * 24 * 3600),
   warmupEnabled: z.boolean(),
   warmupInitialDailyCap: z.number().int().min(1).max(1_000_000),
@@ -75,7 +84,9 @@ export const rateLimitPolicyInput = z
   });
 export type RateLimitPolicyInput = z.infer<typeof rateLimitPolicyInput>;
 
-const envInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const WHOLE = "must be a whole number ≥ 0";
+const envInt = (fallback: number) =>
+  z.coerce.number({ error: WHOLE }).int(WHOLE).min(0, WHOLE).default(fallback);
 const envBool = (fallback: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"])
@@ -92,6 +103,8 @@ const envSchema = z.object({
   LIMIT_PER_NUMBER_PER_DAY: envInt(1000),
   LIMIT_PER_COMPANY_PER_MINUTE: envInt(120),
   LIMIT_PER_COMPANY_PER_DAY: envInt(20000),
+  // Off unless an operator or a platform admin sets it: existing campaigns keep their pace.
+  LIMIT_PER_CAMPAIGN_PER_MINUTE: envInt(0),
   LIMIT_MIN_CONTACT_INTERVAL_SEC: envInt(0),
   WARMUP_ENABLED: envBool(true),
   WARMUP_INITIAL_DAILY_CAP: envInt(50),
@@ -122,6 +135,7 @@ export function policyDefaultsFromEnv(
     perNumberPerDay: e.LIMIT_PER_NUMBER_PER_DAY,
     perCompanyPerMinute: e.LIMIT_PER_COMPANY_PER_MINUTE,
     perCompanyPerDay: e.LIMIT_PER_COMPANY_PER_DAY,
+    perCampaignPerMinute: e.LIMIT_PER_CAMPAIGN_PER_MINUTE,
     minContactIntervalSec: e.LIMIT_MIN_CONTACT_INTERVAL_SEC,
     warmupEnabled: e.WARMUP_ENABLED,
     warmupInitialDailyCap: Math.max(1, e.WARMUP_INITIAL_DAILY_CAP),

@@ -1,5 +1,5 @@
+import { rateLimitPolicyInput } from "@zapflow/queue";
 import { z } from "zod";
-import { companyPolicyInput } from "../limits/policy-input";
 import { getPolicy, updatePolicy } from "../limits/service";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 import * as admin from "./service";
@@ -20,6 +20,6 @@ export const adminRouter = createTRPCRouter({
     .input(companyIdInput)
     .query(({ ctx, input }) => getPolicy(ctx.prisma, input.companyId)),
   updateCompanyPolicy: adminProcedure
-    .input(companyIdInput.extend({ policy: companyPolicyInput }))
+    .input(companyIdInput.extend({ policy: rateLimitPolicyInput }))
     .mutation(({ ctx, input }) => updatePolicy(ctx, input.companyId, input.policy, ctx.user.userId)),
 });

@@ -1,17 +1,21 @@
 // Rate-limit policy: company admins read it (and live usage); platform admins change it. A change
 // bumps `version` and is published so every worker's PolicyCache reloads within milliseconds.
 import { CampaignStatus, type Prisma, type PrismaClient } from "@zapflow/db";
-import { policyDefaultsFromEnv, publishPolicyChanged, RateLimiter, resolvePolicy } from "@zapflow/queue";
+import {
+  policyDefaultsFromEnv,
+  publishPolicyChanged,
+  RateLimiter,
+  type RateLimitPolicyInput,
+  resolvePolicy,
+} from "@zapflow/queue";
 import {
   CAMPAIGN_RATE_WINDOW_MS,
   campaignRateCap,
-  perCampaignDefaultFromEnv,
   releasedSince,
 } from "@zapflow/queue/services/campaign-rate";
 import { NotFoundError } from "@zapflow/queue/services/errors";
 import type { Redis } from "ioredis";
 import { audit } from "../audit";
-import type { CompanyPolicyInput } from "./policy-input";
 
 export interface LimitsDeps {
   prisma: PrismaClient;
@@ -28,16 +32,12 @@ export async function getPolicy(prisma: PrismaClient, companyId: string) {
   });
   if (!company) throw new NotFoundError("Company", companyId);
   const defaults = policyDefaultsFromEnv();
-  const perCampaignPerMinute = perCampaignDefaultFromEnv();
   const row = company.rateLimitPolicy;
   return {
     company: { id: company.id, name: company.name, timeZone: company.timeZone },
-    defaults: { ...defaults, perCampaignPerMinute },
+    defaults,
     overrides: row,
-    effective: {
-      ...resolvePolicy(row, defaults),
-      perCampaignPerMinute: row?.perCampaignPerMinute ?? perCampaignPerMinute,
-    },
+    effective: resolvePolicy(row, defaults),
     version: row?.version ?? 0,
     updatedAt: row?.updatedAt ?? null,
   };
@@ -88,16 +88,15 @@ async function campaignUsage(prisma: PrismaClient, companyId: string, policyCap:
     id: c.id,
     name: c.name,
     used: used.get(c.id) ?? 0,
-    // policyCap is already resolved (env default applied), so no default is needed here.
-    limit: campaignRateCap(policyCap, c.maxPerMinute, 0),
+    limit: campaignRateCap(policyCap, c.maxPerMinute),
   }));
 }
 
-/** Platform admin edit: `input` already validated by companyPolicyInput (undefined = unchanged, null = default). */
+/** Platform admin edit: `input` already validated by rateLimitPolicyInput (undefined = unchanged, null = default). */
 export async function updatePolicy(
   deps: LimitsDeps,
   companyId: string,
-  input: CompanyPolicyInput,
+  input: RateLimitPolicyInput,
   userId: string,
 ) {
   const exists = await deps.prisma.company.count({ where: { id: companyId } });
