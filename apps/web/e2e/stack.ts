@@ -193,7 +193,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     await Promise.all([
-      waitFor(`${baseUrl}/api/health`, 90_000, web),
+      // A page, not /api/health: the first server code to touch the database must be a page or an
+      // API route as in real use (the health route creating the shared client first hid a bug).
+      waitFor(`${baseUrl}/signin`, 90_000, web),
       waitFor(`http://127.0.0.1:${ports.worker}/health`, 90_000, worker),
     ]);
   } catch (err) {
