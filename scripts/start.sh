@@ -19,6 +19,8 @@ export REDIS_URL="${REDIS_URL:-$DEFAULT_REDIS_URL}"
 export PORT="${PORT:-3000}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 export WORKER_PORT="${WORKER_PORT:-3001}"
+# The web app reaches the worker's demo controls ("Simulate scan") here; follows WORKER_PORT.
+export WORKER_URL="${WORKER_URL:-http://127.0.0.1:$WORKER_PORT}"
 # The demo pairs numbers against a simulator, so no phone is needed. DEMO_ENGINE picks which:
 #   protocol-sim (default) — real, unmodified Baileys in the worker against the WhatsApp Web protocol
 #                            simulator on loopback (see "Demo with real Baileys" in the README);
