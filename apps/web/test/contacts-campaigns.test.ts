@@ -110,6 +110,20 @@ describe("contacts", () => {
     });
     expect(await owner.contacts.tags()).toEqual([{ tag: "t", count: 5 }]);
   });
+
+  it("shows when a contact last wrote and was last written to", async () => {
+    const contact = await owner.contacts.create({ phone: "(21) 98888-0001", name: "Ativa" });
+    expect(contact).toMatchObject({ lastInboundAt: null, lastOutboundAt: null });
+    const inbound = new Date("2026-05-01T12:00:00.000Z");
+    const outbound = new Date("2026-05-01T12:05:00.000Z");
+    // What the worker writes on a received message and on a SENT batch.
+    await w.prisma.contact.update({
+      where: { id: contact.id },
+      data: { lastInboundAt: inbound, lastOutboundAt: outbound },
+    });
+    const [listed] = (await owner.contacts.list({ search: "Ativa" })).items;
+    expect(listed).toMatchObject({ lastInboundAt: inbound, lastOutboundAt: outbound });
+  });
 });
 
 describe("campaigns", () => {

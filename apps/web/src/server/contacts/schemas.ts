@@ -49,6 +49,10 @@ export const contactOutput = z.object({
   tags: z.array(z.string()),
   optedOut: z.boolean(),
   optedOutAt: z.date().nullable(),
+  /** Last message from the contact. */
+  lastInboundAt: z.date().nullable(),
+  /** Last message sent to the contact, to the minute. */
+  lastOutboundAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

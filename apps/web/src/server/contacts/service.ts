@@ -37,6 +37,8 @@ const contactSelect = {
   tags: true,
   optedOut: true,
   optedOutAt: true,
+  lastInboundAt: true,
+  lastOutboundAt: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.ContactSelect;

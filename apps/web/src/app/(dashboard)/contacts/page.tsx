@@ -9,6 +9,7 @@ import {
   EmptyState,
   ErrorNote,
   Field,
+  formatDate,
   Input,
   PageHeader,
   Select,
@@ -159,6 +160,11 @@ export default function ContactsPage() {
               Create
             </Button>
           </form>
+          {lists.data?.length === 0 ? (
+            <p className="text-sm text-slate-500">
+              No lists yet. A list groups contacts for a campaign; imports can fill one.
+            </p>
+          ) : null}
           <ul className="flex flex-wrap gap-2 text-xs">
             {lists.data?.map((l) => (
               <li key={l.id}>
@@ -216,6 +222,7 @@ export default function ContactsPage() {
                   <th className={th}>Fields</th>
                   <th className={th}>Tags</th>
                   <th className={th}>Status</th>
+                  <th className={th}>Last message</th>
                   <th className={th} />
                 </tr>
               </thead>
@@ -238,6 +245,9 @@ export default function ContactsPage() {
                     </td>
                     <td className={td}>
                       {c.optedOut ? <Badge tone="red">Opted out</Badge> : <Badge tone="green">Active</Badge>}
+                    </td>
+                    <td className={`${td} whitespace-nowrap text-xs text-slate-600`}>
+                      <LastMessage inbound={c.lastInboundAt} outbound={c.lastOutboundAt} />
                     </td>
                     <td className={`${td} space-x-2 text-right`}>
                       <Button
@@ -274,5 +284,17 @@ export default function ContactsPage() {
         )}
       </Card>
     </>
+  );
+}
+
+/** The newer of the contact's last received and last sent message, and which way it went. */
+function LastMessage({ inbound, outbound }: { inbound: Date | null; outbound: Date | null }) {
+  if (!inbound && !outbound) return <span className="text-slate-400">Never</span>;
+  const received = !!inbound && (!outbound || inbound > outbound);
+  return (
+    <span title={received ? "Last message received from the contact" : "Last message sent to the contact"}>
+      {received ? "↙ " : "↗ "}
+      {formatDate(received ? inbound : outbound)}
+    </span>
   );
 }
