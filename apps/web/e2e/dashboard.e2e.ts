@@ -77,6 +77,20 @@ describe("dashboard", () => {
     const stored = await stack.db.prisma.message.findFirstOrThrow({ where: { sessionId } });
     expect(["SENT", "DELIVERED", "READ"]).toContain(stored.status);
 
+    // As in WhatsApp Web: Shift+Enter starts a new line, Enter sends (the field's hint says so).
+    const text = page.getByLabel("Text");
+    await text.pressSequentially("Linha um");
+    await text.press("Shift+Enter");
+    await text.pressSequentially("linha dois");
+    expect(await stack.db.prisma.message.count({ where: { sessionId } })).toBe(1);
+    await text.press("Enter");
+    await page.getByText("Message queued").waitFor({ timeout: 20_000 });
+    expect(await text.inputValue()).toBe("");
+    const twoLines = await stack.db.prisma.message.findFirstOrThrow({
+      where: { sessionId, payload: { path: ["text"], equals: "Linha um\nlinha dois" } },
+    });
+    expect(twoLines.type).toBe("TEXT");
+
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
@@ -138,7 +152,7 @@ describe("dashboard", () => {
     const captionText = "Foto da portaria, enviada pelo e2e";
     await caption.fill(captionText);
     // Twice in a row: the second press lands while the first send is pending and must not send again.
-    await caption.press("Control+Enter"); // the field's hint: "Ctrl+Enter sends"
+    await caption.press("Control+Enter"); // Ctrl+Enter sends too, as it did before Enter did
     await caption.press("Control+Enter");
 
     const messageRow = page.getByTestId("messages-table").getByRole("row").filter({ hasText: captionText });

@@ -34,11 +34,11 @@ function CompanySwitcher() {
   const memberships = me.data?.memberships ?? [];
   if (memberships.length === 0) return <span className="text-xs text-slate-400">No company</span>;
   return (
-    <label className="flex items-center gap-2 text-xs text-slate-500">
+    <label className="flex min-w-0 items-center gap-2 text-xs text-slate-500">
       <span className="sr-only sm:not-sr-only">Company</span>
       <select
         aria-label="Active company"
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800"
+        className="max-w-44 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800 sm:max-w-none"
         value={me.data?.activeCompanyId ?? ""}
         onChange={async (e) => {
           // The server accepts the company only after checking the membership (jwt callback).
@@ -96,18 +96,18 @@ export function Shell({
           </div>
         </aside>
         <div className="flex min-w-0 flex-1 flex-col">
-          <header className="flex h-14 items-center justify-between gap-4 border-b border-slate-200 bg-white px-6">
-            <div className="flex items-center gap-3">
+          <header className="flex h-14 items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 sm:gap-4 sm:px-6">
+            <div className="flex min-w-0 items-center gap-2 sm:gap-3">
               <CompanySwitcher />
               {demoMode ? <Badge tone="yellow">Demo mode</Badge> : null}
             </div>
-            <div className="flex items-center gap-3 text-sm">
+            <div className="flex shrink-0 items-center gap-2 text-sm sm:gap-3">
               <span className="hidden text-slate-500 sm:inline">{user.name ?? user.email}</span>
               {user.isPlatformAdmin ? <Badge tone="blue">Platform admin</Badge> : null}
               <button
                 type="button"
                 onClick={() => signOut({ callbackUrl: "/signin" })}
-                className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-slate-500"
+                className="whitespace-nowrap rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-slate-500"
               >
                 Sign out
               </button>
@@ -121,13 +121,14 @@ export function Shell({
               <Link
                 key={item.href}
                 href={item.href}
-                className="whitespace-nowrap rounded px-2 py-1 text-xs text-slate-600"
+                aria-current={isActive(pathname, item.href) ? "page" : undefined}
+                className="whitespace-nowrap rounded px-2 py-1 text-xs text-slate-600 aria-[current=page]:bg-emerald-50 aria-[current=page]:font-medium aria-[current=page]:text-emerald-800"
               >
                 {item.label}
               </Link>
             ))}
           </nav>
-          <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-8">{children}</main>
+          <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8">{children}</main>
         </div>
       </div>
     </DemoModeContext.Provider>

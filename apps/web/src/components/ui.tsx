@@ -135,12 +135,13 @@ export function Card({
   return (
     <section className={`rounded-xl border border-slate-200 bg-white shadow-sm ${className}`}>
       {title || actions ? (
-        <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
+        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
           <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
-          <div className="flex items-center gap-2">{actions}</div>
+          <div className="flex flex-wrap items-center gap-2">{actions}</div>
         </header>
       ) : null}
-      <div className="p-5">{children}</div>
+      {/* Wide tables scroll inside the card on a phone instead of widening the whole page. */}
+      <div className="overflow-x-auto p-5">{children}</div>
     </section>
   );
 }
@@ -177,7 +178,7 @@ export type BadgeTone = keyof typeof badgeTones;
 export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children: ReactNode }) {
   return (
     <span
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${badgeTones[tone]}`}
     >
       {children}
     </span>

@@ -111,9 +111,11 @@ function ChipPicker({
   onChange: (next: string[]) => void;
 }) {
   return (
-    <>
-      <p className="text-sm text-slate-600">{label}</p>
+    <fieldset className="space-y-1.5">
+      <legend className="text-sm text-slate-600">{label}</legend>
       <div className="flex flex-wrap gap-2">
+        {options === undefined ? <Skeleton className="h-7 w-40" /> : null}
+        {options?.length === 0 ? <span className="text-xs text-slate-400">None yet</span> : null}
         {options?.map((o) => (
           <button
             type="button"
@@ -126,7 +128,7 @@ function ChipPicker({
           </button>
         ))}
       </div>
-    </>
+    </fieldset>
   );
 }
 

@@ -118,12 +118,26 @@ export function ImportPanel({
   return (
     <Card title="Import contacts from CSV" className="mb-6">
       <div className="space-y-4">
-        <Input
-          type="file"
-          accept=".csv,text/csv"
-          aria-label="CSV file"
-          onChange={(e) => void onFile(e.target.files?.[0])}
-        />
+        <Field
+          label="CSV file"
+          hint="One contact per row with a header line; you pick the phone and name columns after the upload."
+        >
+          {(id, describedBy) => (
+            <Input
+              id={id}
+              type="file"
+              accept=".csv,text/csv"
+              aria-describedby={describedBy}
+              disabled={upload.isPending}
+              onChange={(e) => void onFile(e.target.files?.[0])}
+            />
+          )}
+        </Field>
+        {upload.isPending ? (
+          <p role="status" className="text-sm text-slate-500">
+            Reading the file…
+          </p>
+        ) : null}
         <ErrorNote error={upload.error} />
         {preview && !importId ? (
           <>
@@ -178,9 +192,10 @@ export function ImportPanel({
                 )}
               </Field>
               <Field label="Default country" hint="For numbers without a country code">
-                {(id) => (
+                {(id, describedBy) => (
                   <Input
                     id={id}
+                    aria-describedby={describedBy}
                     value={country}
                     maxLength={2}
                     onChange={(e) => setCountry(e.target.value.toUpperCase())}

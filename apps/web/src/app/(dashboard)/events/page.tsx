@@ -55,12 +55,13 @@ export default function EventsPage() {
     refetchInterval: 10_000,
   });
   const rows = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = !!(category || severity || type.trim());
   return (
     <>
       <PageHeader title="Events" description="Audit log of everything that happened in your company" />
       <Card
         actions={
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
             <FilterSelect
               label="Category"
               value={category}
@@ -92,10 +93,17 @@ export default function EventsPage() {
         {events.isPending ? (
           <SkeletonRows rows={8} />
         ) : rows.length === 0 ? (
-          <EmptyState title="No events match" />
+          <EmptyState
+            title={filtered ? "No events match" : "No events yet"}
+            description={
+              filtered
+                ? "Clear a filter to see more."
+                : "Pairing numbers, sending, imports and settings changes are recorded here."
+            }
+          />
         ) : (
           <>
-            <table className="w-full">
+            <table className="w-full min-w-[40rem]">
               <TableHeadRow columns={["When", "Severity", "Type", "Message"]} />
               <tbody className="divide-y divide-slate-100">
                 {rows.map((e) => (

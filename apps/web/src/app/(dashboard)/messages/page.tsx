@@ -91,7 +91,7 @@ function Messages() {
       <Card
         title={chatJid ? `Conversation with ${chatJid.split("@")[0]}` : "Messages"}
         actions={
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
             <FilterSelect
               label="Filter by number"
               value={sessionId ?? ""}
@@ -128,10 +128,17 @@ function Messages() {
         {messages.isPending ? (
           <SkeletonRows rows={6} />
         ) : rows.length === 0 ? (
-          <EmptyState title="No messages match" description="Send one above, or clear the filters." />
+          sessionId || status || direction || chatJid ? (
+            <EmptyState title="No messages match" description="Clear a filter to see more." />
+          ) : (
+            <EmptyState
+              title="No messages yet"
+              description="Send one above; messages your numbers receive show up here too."
+            />
+          )
         ) : (
           <>
-            <table className="w-full" data-testid="messages-table">
+            <table className="w-full min-w-[40rem]" data-testid="messages-table">
               <TableHeadRow columns={["When", "Number", "Chat", "Message", "Status"]} />
               <tbody className="divide-y divide-slate-100">
                 {rows.map((m) => (

@@ -36,10 +36,12 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
     }),
   );
   const errors = fieldErrors(send.error);
-  const chosen = sessionId || sessions.data?.items[0]?.id || "";
+  // Until the user picks one, send from a paired number rather than whichever was created first.
+  const items = sessions.data?.items ?? [];
+  const chosen = sessionId || (items.find((s) => s.status === "CONNECTED") ?? items[0])?.id || "";
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    // Ctrl+Enter submits even while the Send button is disabled. The mutation cache knows at once
+    // Enter submits even while the Send button is disabled. The mutation cache knows at once
     // that a send is pending (send.isPending only after a re-render): a quick double press sends once.
     const sending = queryClient.isMutating({ mutationKey: trpc.messages.send.mutationKey() }) > 0;
     if (uploading || sending) return;
@@ -67,8 +69,10 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
         <Field label="From number" error={errors.sessionId}>
           {(id) => (
             <Select id={id} value={chosen} onChange={(e) => setSessionId(e.target.value)}>
-              {sessions.data?.items.length ? null : <option value="">No sessions</option>}
-              {sessions.data?.items.map((s) => (
+              {items.length ? null : (
+                <option value="">{sessions.isPending ? "Loading numbers…" : "No numbers yet"}</option>
+              )}
+              {items.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.label} ({s.status.toLowerCase().replace(/_/g, " ")})
                 </option>
@@ -76,7 +80,7 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
             </Select>
           )}
         </Field>
-        <Field label="To" error={errors.to} hint="+5511987654321">
+        <Field label="To" error={errors.to} hint="With country code, e.g. +5511987654321">
           {(id, describedBy) => (
             <Input
               id={id}
@@ -121,7 +125,7 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
             <Field
               label={type === "text" ? "Text" : "Caption (optional)"}
               error={type === "text" ? errors.text : errors.caption}
-              hint="Ctrl+Enter sends"
+              hint="Enter sends, Shift+Enter adds a line"
             >
               {(id, describedBy) => (
                 <TextArea
@@ -130,7 +134,11 @@ export function SendMessageForm({ defaultSessionId }: { defaultSessionId?: strin
                   value={text}
                   onChange={(e) => setText(e.target.value)}
                   onKeyDown={(e) => {
-                    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+                    // As in WhatsApp Web: Enter (or Ctrl/Cmd+Enter) sends, Shift+Enter is a new line.
+                    // Not while an input method is composing: there Enter confirms the word.
+                    if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing) return;
+                    e.preventDefault();
+                    e.currentTarget.form?.requestSubmit();
                   }}
                   invalid={!!(type === "text" ? errors.text : errors.caption)}
                   aria-describedby={describedBy}
