@@ -18,6 +18,7 @@ import { cpuPerUnit, sampleCpu } from "./cpu";
 const SESSIONS = Number(process.env.BENCH_SEND_SESSIONS ?? 100);
 const PER_SESSION = Number(process.env.BENCH_SEND_PER_SESSION ?? 200);
 const ACCEPT_BATCH = 100;
+const PRODUCERS = 4;
 const SINGLE_ACCEPTS = 500;
 const LIMITS_OFF = {
   LIMIT_PER_NUMBER_PER_MINUTE: "0",
@@ -39,16 +40,37 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** The accept pattern both runs share: round j has one item per session (queue), cut into batches
+ *  of ACCEPT_BATCH, so every batch is spread over many numbers as an API bulk call would be. */
+function acceptBatches<K, T>(keys: K[], rounds: number, item: (key: K, i: number, j: number) => T): T[][] {
+  const batches: T[][] = [];
+  for (let j = 0; j < rounds; j++) {
+    const round = keys.map((key, i) => item(key, i, j));
+    for (let k = 0; k < round.length; k += ACCEPT_BATCH) batches.push(round.slice(k, k + ACCEPT_BATCH));
+  }
+  return batches;
+}
+
+/** Hands the batches to PRODUCERS concurrent callers, in order. */
+async function produceConcurrently<T>(batches: T[][], send: (batch: T[]) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PRODUCERS }, async () => {
+      while (next < batches.length) await send(batches[next++] as T[]);
+    }),
+  );
+}
+
 interface RawResult {
   rate: number;
   cpuUsPerJob: { node: number; redis: number };
 }
 
 /**
- * Raw BullMQ with no-op processors, one queue per session (concurrency 1), on the same Redis.
- * `consumeOnly`: every job added before the clock starts (what the workers alone can drain).
- * Otherwise the jobs are added inside the timed window as the end-to-end run accepts messages:
- * batches of ACCEPT_BATCH spread over the queues, 4 producers at once, each batch in one MULTI.
+ * Raw BullMQ with no-op processors, one queue per session (concurrency 1), on the same Redis. Jobs
+ * are added as the end-to-end run accepts messages: batches of ACCEPT_BATCH spread over the queues,
+ * 4 producers at once, each batch in one MULTI. `consumeOnly` adds them all before the clock starts
+ * (what the workers alone can drain); `addAndConsume` adds them inside the timed window.
  */
 async function rawBullmq(
   prefix: string,
@@ -63,39 +85,14 @@ async function rawBullmq(
   );
   const flows = new FlowProducer({ connection, prefix });
   const total = SESSIONS * perQueue;
-  const batches: {
-    name: string;
-    queueName: string;
-    data: { j: number };
-    opts: { removeOnComplete: true };
-  }[][] = [];
-  for (let j = 0; j < perQueue; j++) {
-    const batch = queues.map((q) => ({
-      name: "noop",
-      queueName: q.name,
-      data: { j },
-      opts: { removeOnComplete: true as const },
-    }));
-    for (let k = 0; k < batch.length; k += ACCEPT_BATCH) batches.push(batch.slice(k, k + ACCEPT_BATCH));
-  }
-  let next = 0;
-  const produce = () =>
-    Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < batches.length) await flows.addBulk(batches[next++] as (typeof batches)[number]);
-      }),
-    );
-  if (mode === "consumeOnly") {
-    for (const q of queues) {
-      await q.addBulk(
-        Array.from({ length: perQueue }, (_, j) => ({
-          name: "noop",
-          data: { j },
-          opts: { removeOnComplete: true },
-        })),
-      );
-    }
-  }
+  const batches = acceptBatches(queues, perQueue, (q, _i, j) => ({
+    name: "noop",
+    queueName: q.name,
+    data: { j },
+    opts: { removeOnComplete: true },
+  }));
+  const produce = () => produceConcurrently(batches, (batch) => flows.addBulk(batch));
+  if (mode === "consumeOnly") await produce();
   const workers: Worker[] = [];
   let done = 0;
   const cpuBefore = await sampleCpu(connection);
@@ -198,29 +195,19 @@ export async function run(): Promise<Record<string, unknown>> {
     const cpuBefore = await sampleCpu(connection, prisma);
     const acceptLatencies: number[] = [];
     const start = performance.now();
-    // Accept traffic as the API would: batches of ACCEPT_BATCH, spread over the sessions, 4 callers at once.
-    const batches: { sessionId: string; to: string; type: "text"; text: string }[][] = [];
-    for (let j = 0; j < PER_SESSION; j++) {
-      const batch = sessionIds.map((sessionId, i) => ({
-        sessionId,
-        to: `55219${String((i * PER_SESSION + j) % 5000).padStart(8, "0")}`,
-        type: "text" as const,
-        text: `bench ${j}`,
-      }));
-      for (let k = 0; k < batch.length; k += ACCEPT_BATCH) batches.push(batch.slice(k, k + ACCEPT_BATCH));
-    }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++] as (typeof batches)[number];
-          const t0 = performance.now();
-          await acceptOutboundMessages({ prisma, queues }, company.id, batch);
-          const per = (performance.now() - t0) / batch.length;
-          for (let n = 0; n < batch.length; n++) acceptLatencies.push(per);
-        }
-      }),
-    );
+    // Accept traffic as the API would: batches spread over the sessions, PRODUCERS callers at once.
+    const batches = acceptBatches(sessionIds, PER_SESSION, (sessionId, i, j) => ({
+      sessionId,
+      to: `55219${String((i * PER_SESSION + j) % 5000).padStart(8, "0")}`,
+      type: "text" as const,
+      text: `bench ${j}`,
+    }));
+    await produceConcurrently(batches, async (batch) => {
+      const t0 = performance.now();
+      await acceptOutboundMessages({ prisma, queues }, company.id, batch);
+      const per = (performance.now() - t0) / batch.length;
+      for (let n = 0; n < batch.length; n++) acceptLatencies.push(per);
+    });
     const acceptedAt = performance.now();
     let sent = 0;
     let delivered = 0;

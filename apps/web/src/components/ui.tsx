@@ -85,15 +85,17 @@ export function Input(props: InputHTMLAttributes<HTMLInputElement> & { invalid?:
 export function TextField({
   label,
   error,
+  hint,
   onValue,
   ...input
 }: Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "onChange"> & {
   label: string;
   error?: string[] | string;
+  hint?: string;
   onValue: (value: string) => void;
 }) {
   return (
-    <Field label={label} error={error}>
+    <Field label={label} error={error} hint={hint}>
       {(id, d) => (
         <Input
           {...input}

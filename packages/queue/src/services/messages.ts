@@ -156,10 +156,6 @@ async function enqueueOne(queues: QueueRegistry, message: Message): Promise<bool
   }
 }
 
-function existingByKey(prisma: PrismaClient, companyId: string, key: string): Promise<Message | undefined> {
-  return messageSql.findByIdempotencyKey(pgPoolOf(prisma), companyId, key);
-}
-
 /**
  * Accepts one outbound message for `companyId` (from the server-side session/API key, never from
  * the input). Same idempotency key → the existing message, re-enqueued under its idempotent job id
@@ -175,7 +171,7 @@ export async function acceptOutboundMessage(
   const { prisma, queues } = deps;
   const replay = async (): Promise<AcceptResult | undefined> => {
     if (!input.idempotencyKey) return undefined;
-    const existing = await existingByKey(prisma, companyId, input.idempotencyKey);
+    const existing = await messageSql.findByIdempotencyKey(pgPoolOf(prisma), companyId, input.idempotencyKey);
     if (!existing) return undefined;
     return { message: existing, duplicate: true, enqueued: await enqueueOne(queues, existing) };
   };

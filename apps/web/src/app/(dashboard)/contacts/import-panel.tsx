@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { ProgressBar } from "@/components/progress-bar";
 import { humanize } from "@/components/status";
 import { useToast } from "@/components/toast";
-import { Badge, Button, Card, ErrorNote, Field, Input, Select, td, th } from "@/components/ui";
+import { Badge, Button, Card, ErrorNote, Field, Input, Select, TextField, td, th } from "@/components/ui";
 import { errorMessage, useTRPC } from "@/lib/trpc";
 
 type Preview = {
@@ -236,19 +236,12 @@ export function ImportPanel({
               </div>
             </fieldset>
             <div className="max-w-md">
-              <Field
+              <TextField
                 label="Tags for every imported contact (optional)"
                 hint="Comma-separated, e.g. vip, 2026"
-              >
-                {(id, d) => (
-                  <Input
-                    id={id}
-                    value={tags}
-                    onChange={(e) => setTags(e.target.value)}
-                    aria-describedby={d}
-                  />
-                )}
-              </Field>
+                value={tags}
+                onValue={setTags}
+              />
             </div>
             <ErrorNote error={start.error} />
             <Button onClick={submit} busy={start.isPending} disabled={!phone}>
